@@ -1,0 +1,212 @@
+package course
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Line is embedded-by-field in file structs: the decoder stores there the
+// line where the value starts, so later checks can point at it.
+type Line int
+
+var lineType = reflect.TypeOf(Line(0))
+
+// decodeFile parses one YAML document into out, a pointer to a struct.
+// It reports every unknown field, type mismatch and syntax error with its
+// line instead of stopping at the first, so `elmabot check` lists them all.
+func decodeFile(name string, data []byte, out any, probs *Problems) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		probs.Add(name, syntaxLine(err), "syntax error: %s", stripYAMLPrefix(err))
+		return
+	}
+	if len(doc.Content) == 0 {
+		probs.Add(name, 1, "file is empty")
+		return
+	}
+	d := decoder{file: name, probs: probs}
+	d.value(doc.Content[0], reflect.ValueOf(out).Elem(), "")
+}
+
+type decoder struct {
+	file  string
+	probs *Problems
+}
+
+func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.object(n, v, path)
+	case reflect.Slice:
+		d.list(n, v, path)
+	case reflect.String:
+		if d.scalar(n, path) {
+			v.SetString(n.Value)
+		}
+	case reflect.Int:
+		if !d.scalar(n, path) {
+			return
+		}
+		i, err := strconv.Atoi(n.Value)
+		if err != nil {
+			d.probs.Add(d.file, n.Line, "%s: %q is not a whole number", path, n.Value)
+			return
+		}
+		v.SetInt(int64(i))
+	case reflect.Bool:
+		if !d.scalar(n, path) {
+			return
+		}
+		b, err := strconv.ParseBool(n.Value)
+		if err != nil {
+			d.probs.Add(d.file, n.Line, "%s: %q is not true or false", path, n.Value)
+			return
+		}
+		v.SetBool(b)
+	default:
+		panic("course: unsupported field kind " + v.Kind().String())
+	}
+}
+
+func (d *decoder) scalar(n *yaml.Node, path string) bool {
+	if n.Kind != yaml.ScalarNode {
+		d.probs.Add(d.file, n.Line, "%s: expected a single value, found %s", path, kindName(n))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) list(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.probs.Add(d.file, n.Line, "%s: expected a list, found %s", path, kindName(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		d.value(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i+1))
+	}
+	v.Set(s)
+}
+
+func (d *decoder) object(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.probs.Add(d.file, n.Line, "%s: expected fields, found %s", orTop(path), kindName(n))
+		return
+	}
+	fields := fieldsOf(v.Type())
+	if i, ok := fields["-line"]; ok {
+		v.Field(i).SetInt(int64(n.Line))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		idx, ok := fields[key.Value]
+		if !ok {
+			d.probs.Add(d.file, key.Line, "unknown field %q%s (known: %s)", key.Value, in(path), knownNames(fields))
+			continue
+		}
+		if seen[key.Value] {
+			d.probs.Add(d.file, key.Line, "field %q given twice%s", key.Value, in(path))
+			continue
+		}
+		seen[key.Value] = true
+		d.value(val, v.Field(idx), join(path, key.Value))
+	}
+}
+
+// fieldsOf maps yaml names to field indexes; the Line field is "-line".
+func fieldsOf(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Type == lineType {
+			out["-line"] = i
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out[name] = i
+	}
+	return out
+}
+
+func knownNames(fields map[string]int) string {
+	var names []string
+	for name := range fields {
+		if name != "-line" {
+			names = append(names, name)
+		}
+	}
+	sortStrings(names)
+	return strings.Join(names, ", ")
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "fields"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func in(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " in " + path
+}
+
+func orTop(path string) string {
+	if path == "" {
+		return "document"
+	}
+	return path
+}
+
+// syntaxLine digs the line number out of a yaml.v3 error message, which
+// reads "yaml: line 7: ...". It returns 1 when there is none.
+func syntaxLine(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 1
+	}
+	rest := msg[i+5:]
+	end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if end <= 0 {
+		return 1
+	}
+	n, _ := strconv.Atoi(rest[:end])
+	return n
+}
+
+func stripYAMLPrefix(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if i := strings.Index(msg, "line "); i == 0 {
+		if j := strings.Index(msg, ": "); j > 0 {
+			msg = msg[j+2:]
+		}
+	}
+	return msg
+}
