@@ -18,18 +18,20 @@ var lineType = reflect.TypeOf(Line(0))
 // decodeFile parses one YAML document into out, a pointer to a struct.
 // It reports every unknown field, type mismatch and syntax error with its
 // line instead of stopping at the first, so `elmabot check` lists them all.
-func decodeFile(name string, data []byte, out any, probs *Problems) {
+// It returns false when the file could not be parsed at all.
+func decodeFile(name string, data []byte, out any, probs *Problems) bool {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		probs.Add(name, syntaxLine(err), "syntax error: %s", stripYAMLPrefix(err))
-		return
+		return false
 	}
 	if len(doc.Content) == 0 {
 		probs.Add(name, 1, "file is empty")
-		return
+		return false
 	}
 	d := decoder{file: name, probs: probs}
 	d.value(doc.Content[0], reflect.ValueOf(out).Elem(), "")
+	return true
 }
 
 type decoder struct {
@@ -185,9 +187,16 @@ func orTop(path string) string {
 }
 
 // syntaxLine digs the line number out of a yaml.v3 error message, which
-// reads "yaml: line 7: ...". It returns 1 when there is none.
+// reads "yaml: line 7: ...". yaml.v3 counts lines from 0 in its parser
+// errors ("did not find expected ...", reported at the construct that was
+// left open) and from 1 in its scanner errors, so the former get one added.
+// It returns 1 when the message has no line.
 func syntaxLine(err error) int {
 	msg := err.Error()
+	shift := 0
+	if strings.Contains(msg, "did not find expected") {
+		shift = 1
+	}
 	i := strings.Index(msg, "line ")
 	if i < 0 {
 		return 1
@@ -198,7 +207,7 @@ func syntaxLine(err error) int {
 		return 1
 	}
 	n, _ := strconv.Atoi(rest[:end])
-	return n
+	return n + shift
 }
 
 func stripYAMLPrefix(err error) string {

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/schedule"
+)
+
+// Env is what the program takes from its surroundings, so tests can run
+// every command in-process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Clock, when set, is the real clock the program builds on (tests
+	// pass a fake one); nil means the wall clock.
+	Clock schedule.Clock
+}
+
+// command is one subcommand: its flags are registered on fs, run does it.
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"check", "check the course files; exit 1 listing every problem", runCheck},
+		{"agenda", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
+		{"import", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
+	}
+}
+
+// globals are the flags every command accepts, before or after its name.
+type globals struct {
+	env       Env
+	now       string
+	courseDir string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.now, "now", g.now, "start the clock at this instant (RFC 3339, or YYYY-MM-DDTHH:MM in the course's time zone); env ELMA_NOW")
+	fs.StringVar(&g.courseDir, "course", g.courseDir, "load the course from this folder instead of the built-in one; env ELMA_COURSE")
+}
+
+// errUsage marks a mistake in the command line: exit code 2.
+var errUsage = errors.New("usage")
+
+// Main runs one command and returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	g := &globals{env: env, now: env.Getenv("ELMA_NOW"), courseDir: env.Getenv("ELMA_COURSE")}
+	top := flag.NewFlagSet("elmabot", flag.ContinueOnError)
+	top.SetOutput(env.Stderr)
+	g.register(top)
+	top.Usage = func() { usage(env.Stderr) }
+	if err := top.Parse(args); err != nil {
+		return 2
+	}
+	rest := top.Args()
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" {
+		usage(env.Stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == rest[0] {
+			return exitCode(env.Stderr, runCommand(ctx, g, c, rest[1:]))
+		}
+	}
+	fmt.Fprintf(env.Stderr, "elmabot: unknown command %q\n", rest[0])
+	usage(env.Stderr)
+	return 2
+}
+
+func runCommand(ctx context.Context, g *globals, c command, args []string) error {
+	fs := flag.NewFlagSet("elmabot "+c.name, flag.ContinueOnError)
+	fs.SetOutput(g.env.Stderr)
+	g.register(fs)
+	if err := c.run(ctx, g, fs, args); err != nil {
+		return err
+	}
+	return nil
+}
+
+func exitCode(stderr io.Writer, err error) int {
+	var probs *course.Problems
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.As(err, &probs):
+		fmt.Fprintln(stderr, probs.Error())
+		fmt.Fprintf(stderr, "elmabot: %d problem(s) in the course\n", len(probs.List))
+		return 1
+	}
+	fmt.Fprintln(stderr, "elmabot:", err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: elmabot [--now TIME] [--course DIR] COMMAND [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nRun elmabot COMMAND -h for a command's flags.")
+}
+
+// parseFlags parses a command's flags and rejects stray arguments
+// beyond max (max < 0: any number).
+func parseFlags(fs *flag.FlagSet, args []string, max int) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, errUsage
+	}
+	if max >= 0 && fs.NArg() > max {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments: %s\n", fs.Name(), strings.Join(fs.Args()[max:], " "))
+		return nil, errUsage
+	}
+	return fs.Args(), nil
+}
+
+// loadCourse loads the built-in course or the one in --course.
+func (g *globals) loadCourse() (*course.Course, error) {
+	if g.courseDir == "" {
+		return course.LoadBuiltin()
+	}
+	if _, err := os.Stat(g.courseDir); err != nil {
+		return nil, fmt.Errorf("course folder: %w", err)
+	}
+	return course.Load(os.DirFS(g.courseDir), g.courseDir)
+}
+
+// clock is the program's clock: the real one, shifted to --now if given.
+func (g *globals) clock(c *course.Course) (schedule.Clock, error) {
+	real := g.env.Clock
+	if real == nil {
+		real = schedule.RealClock()
+	}
+	if g.now == "" {
+		return real, nil
+	}
+	start, err := parseInstant(g.now, c.Location)
+	if err != nil {
+		return nil, err
+	}
+	return schedule.ShiftedClock(real, start), nil
+}
+
+// parseInstant reads RFC 3339, or a wall time in loc.
+func parseInstant(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2022-10-24T13:00:00Z) or a %s wall time (2022-10-24T15:00)", s, loc)
+}

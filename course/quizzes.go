@@ -1,0 +1,170 @@
+package course
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/quiz"
+)
+
+// quizzes reads every *.yaml under quizzes/, weekly quizzes first by week,
+// then electives in agenda order.
+func (l *loader) quizzes(c *Course) []quiz.Quiz {
+	entries, err := fs.ReadDir(l.fsys, quizDir)
+	if err != nil {
+		l.probs.Add(l.name(quizDir), 1, "cannot list quizzes: %v", err)
+		return nil
+	}
+	var out []quiz.Quiz
+	seen := map[quiz.ID]string{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		file := path.Join(quizDir, e.Name())
+		var qf quizFile
+		if !l.read(file, &qf) {
+			continue
+		}
+		q := l.quiz(c, file, &qf)
+		if first, dup := seen[q.ID]; dup {
+			l.probs.Add(l.name(file), int(qf.Line), "duplicate quiz id %q (also in %s)", q.ID, first)
+			continue
+		}
+		seen[q.ID] = l.name(file)
+		out = append(out, q)
+	}
+	sortQuizzes(c, out)
+	return out
+}
+
+func sortQuizzes(c *Course, qs []quiz.Quiz) {
+	order := map[string]int{}
+	for i, e := range c.Agenda.Electives {
+		order[e.ID] = i
+	}
+	sort.SliceStable(qs, func(i, j int) bool {
+		a, b := qs[i], qs[j]
+		if a.Kind != b.Kind {
+			return a.Kind == quiz.Weekly
+		}
+		if a.Kind == quiz.Weekly {
+			return a.Week < b.Week
+		}
+		return order[a.Elective] < order[b.Elective]
+	})
+}
+
+func (l *loader) quiz(c *Course, file string, qf *quizFile) quiz.Quiz {
+	line := int(qf.Line)
+	q := quiz.Quiz{
+		ID: quiz.ID(qf.ID), Kind: quiz.Kind(qf.Kind), Week: qf.Week, Elective: qf.Elective,
+		Points: qf.Points, Title: l.text(file, qf.Line, qf.Title, "title"),
+	}
+	if qf.ID == "" {
+		l.probs.Add(l.name(file), line, "quiz has no id")
+	}
+	l.quizKind(c, file, qf)
+	l.window(c, file, qf, &q)
+	q.Questions = l.questions(file, qf)
+	sum := 0
+	for _, qu := range q.Questions {
+		sum += qu.Points
+	}
+	if sum != qf.Points {
+		l.probs.Add(l.name(file), line, "quiz %s: questions add up to %d points, but the quiz declares %d", qf.ID, sum, qf.Points)
+	}
+	return q
+}
+
+// quizKind checks the kind against the course's point rules.
+func (l *loader) quizKind(c *Course, file string, qf *quizFile) {
+	line, r := int(qf.Line), c.Rules
+	switch quiz.Kind(qf.Kind) {
+	case quiz.Weekly:
+		if qf.Week < 1 || qf.Week > r.WeeklyCount {
+			l.probs.Add(l.name(file), line, "quiz %s: week %d is not between 1 and %d", qf.ID, qf.Week, r.WeeklyCount)
+		}
+		if qf.Elective != "" {
+			l.probs.Add(l.name(file), line, "quiz %s: a weekly quiz names no elective", qf.ID)
+		}
+		if qf.Points != r.WeeklyPoints {
+			l.probs.Add(l.name(file), line, "quiz %s: a weekly quiz is worth %d points, not %d", qf.ID, r.WeeklyPoints, qf.Points)
+		}
+	case quiz.Elective:
+		if _, ok := c.Agenda.Elective(qf.Elective); !ok {
+			l.probs.Add(l.name(file), line, "quiz %s: unknown elective %q", qf.ID, qf.Elective)
+		}
+		if qf.Points <= 0 || qf.Points > r.ElectivePoints {
+			l.probs.Add(l.name(file), line, "quiz %s: an elective quiz is worth 1 to %d points, not %d", qf.ID, r.ElectivePoints, qf.Points)
+		}
+	default:
+		l.probs.Add(l.name(file), line, "quiz %s: unknown kind %q (weekly or elective)", qf.ID, qf.Kind)
+	}
+}
+
+// window sets when the quiz takes answers; it must lie within the course.
+func (l *loader) window(c *Course, file string, qf *quizFile, q *quiz.Quiz) {
+	opens, ok1 := l.localStamp(file, qf.Line, c.Location, qf.Opens, "opens")
+	closes, ok2 := l.localStamp(file, qf.Line, c.Location, qf.Closes, "closes")
+	if !ok1 || !ok2 {
+		return
+	}
+	q.Opens, q.Closes = opens, closes
+	if !closes.After(opens) {
+		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: closes (%s) before it opens (%s)", qf.ID, qf.Closes, qf.Opens)
+	}
+	if opens.Before(c.Start) || closes.After(c.End) {
+		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: window %s to %s is outside the course (%s to %s)",
+			qf.ID, qf.Opens, qf.Closes, day(c.Start, c.Location), day(c.End.Add(-time.Second), c.Location))
+	}
+}
+
+func (l *loader) questions(file string, qf *quizFile) []quiz.Question {
+	if len(qf.Questions) == 0 {
+		l.probs.Add(l.name(file), int(qf.Line), "quiz %s has no questions", qf.ID)
+	}
+	seen := l.newIDs(file, "question")
+	var out []quiz.Question
+	for _, qq := range qf.Questions {
+		seen.add(qq.ID, qq.Line)
+		out = append(out, l.question(file, &qq))
+	}
+	return out
+}
+
+func (l *loader) question(file string, qq *questionFile) quiz.Question {
+	what := "question " + qq.ID
+	q := quiz.Question{
+		ID: qq.ID, Points: qq.Points, Correct: -1,
+		Text:        l.text(file, qq.Line, qq.Text, what+" text"),
+		Explanation: l.text(file, qq.Line, qq.Explanation, what+" explanation"),
+	}
+	if qq.Points <= 0 {
+		l.probs.Add(l.name(file), int(qq.Line), "%s: points must be positive", what)
+	}
+	if len(qq.Options) < 2 {
+		l.probs.Add(l.name(file), int(qq.Line), "%s: needs at least 2 options, has %d", what, len(qq.Options))
+	}
+	var correct []string
+	for i, o := range qq.Options {
+		q.Options = append(q.Options, l.text(file, o.Line, textFile{Line: o.Line, EN: o.EN, ES: o.ES}, fmt.Sprintf("%s option %d", what, i+1)))
+		if o.Correct {
+			q.Correct = i
+			correct = append(correct, fmt.Sprint(i+1))
+		}
+	}
+	switch len(correct) {
+	case 0:
+		l.probs.Add(l.name(file), int(qq.Line), "%s: no option is marked correct: true", what)
+	case 1:
+	default:
+		l.probs.Add(l.name(file), int(qq.Line), "%s: %d options are marked correct (options %s); exactly one must be", what, len(correct), strings.Join(correct, ", "))
+	}
+	return q
+}
+
