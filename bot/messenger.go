@@ -1,0 +1,33 @@
+package bot
+
+import (
+	"context"
+	"errors"
+)
+
+// Messenger delivers replies on one platform. Adapters implement it; the
+// core calls it for every reply, so pacing and retries live in one place.
+type Messenger interface {
+	Platform() Platform
+	// Send delivers r and reports what the platform assigned. It blocks
+	// while the platform's rate limits require. An error wrapping
+	// ErrUnreachable means the person blocked the bot or left.
+	Send(ctx context.Context, r Reply) (Sent, error)
+}
+
+// Handler takes updates from an adapter. Handle returns an error only
+// when the update could not be handled for a passing reason (storage
+// down); the adapter must then deliver it again later. Bad input is
+// answered, not returned as an error.
+type Handler interface {
+	Handle(ctx context.Context, u Update) error
+}
+
+// CommandInfo describes a command for a platform's command menu.
+type CommandInfo struct {
+	Name        string // without the slash
+	Description string
+}
+
+// ErrUnreachable reports a recipient who cannot be written to any more.
+var ErrUnreachable = errors.New("bot: recipient unreachable")

@@ -1,0 +1,82 @@
+// Package bot is the conversation, independent of any chat platform:
+// adapters turn platform events into Updates, hand them to Bot.Handle,
+// and turn the Replies they get back into platform calls.
+package bot
+
+import "time"
+
+// Platform names a chat platform an account lives on.
+type Platform string
+
+// The platforms the bot speaks on.
+const (
+	Telegram Platform = "telegram"
+	Discord  Platform = "discord"
+	Console  Platform = "console"
+)
+
+// Update is one event from a platform, in neutral form. Exactly one of
+// Text, Choice and Poll is set.
+type Update struct {
+	Platform Platform
+	UserID   string // the platform's id of the person
+	ChatID   string // where replies go (the private chat with the person)
+	Name     string // the person's display name on the platform
+	LangHint string // the platform's idea of the person's language, e.g. "es-CO"
+
+	Text   string      // a message; commands start with "/"
+	Choice string      // the data of a pressed button, as sent with it
+	Poll   *PollAnswer // an answer to a native quiz poll
+}
+
+// PollAnswer is a person's vote in a native quiz poll.
+type PollAnswer struct {
+	PollID  string
+	Options []int // chosen option indexes; empty when the vote was retracted
+}
+
+// Reply is one message for the person who sent an update, or for anyone
+// the bot writes to unprompted (reminders, broadcasts).
+type Reply struct {
+	ChatID  string
+	Text    string
+	Buttons [][]Button // rows of buttons under the text
+	Quiz    *QuizPoll  // set for a quiz question; Text is then empty
+}
+
+// Button is one choice under a message. Data comes back in Update.Choice.
+type Button struct {
+	Label string
+	Data  string
+}
+
+// QuizPoll is a quiz question. Platforms with native quiz polls show it
+// as one (keeping Correct so the platform can reveal it); the others show
+// Text with one button per option.
+type QuizPoll struct {
+	Question    string
+	Options     []string
+	Correct     int
+	Explanation string
+	// Buttons carries one button per option, for platforms without polls.
+	Buttons []Button
+	// Ref is where the answer must be routed: the core records the poll id
+	// the platform assigned against it, so a vote names nothing by itself.
+	Ref PollRef
+	// CloseAt is when the quiz closes; platforms that can close a poll at
+	// a date may use it.
+	CloseAt time.Time
+}
+
+// PollRef identifies the question a poll asks and to whom.
+type PollRef struct {
+	Participant string
+	Quiz        string
+	Question    string
+}
+
+// Sent is what a platform reports back about a delivered reply.
+type Sent struct {
+	MessageID string
+	PollID    string // set when a native poll was created
+}
