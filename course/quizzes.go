@@ -167,4 +167,3 @@ func (l *loader) question(file string, qq *questionFile) quiz.Question {
 	}
 	return q
 }
-

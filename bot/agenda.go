@@ -1,0 +1,186 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
+)
+
+// commonZones are offered as buttons by /timezone: the course's own and
+// where most participants live; any IANA name can be typed instead.
+func commonZones() []string {
+	return []string{
+		"Europe/Rome", "Europe/London", "Africa/Johannesburg", "Africa/Nairobi", "Africa/Lagos",
+		"Africa/Cairo", "Asia/Manila", "America/Bogota", "America/Mexico_City", "America/Argentina/Buenos_Aires",
+	}
+}
+
+func (r *request) cmdTimeZone(arg string) error {
+	if arg == "" {
+		var rows [][]Button
+		for _, z := range commonZones() {
+			rows = append(rows, []Button{{Label: z, Data: "tz:" + z}})
+		}
+		return r.say(r.pr.T("timezone_pick", "Zone", r.zone().String()), rows...)
+	}
+	return r.setTimeZone(arg)
+}
+
+func (r *request) setTimeZone(name string) error {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return r.say(r.pr.T("timezone_unknown", "Zone", name))
+	}
+	if err := r.b.cfg.Store.SetTimeZone(r.ctx, r.p.ID, loc.String()); err != nil {
+		return err
+	}
+	r.p.TimeZone = loc.String()
+	return r.say(r.pr.T("timezone_set", "Zone", loc.String(), "Time", r.pr.Clock(r.now.In(loc))))
+}
+
+// zone is the participant's time zone, else the course's.
+func (r *request) zone() *time.Location {
+	if r.p != nil && r.p.TimeZone != "" {
+		if loc, err := time.LoadLocation(r.p.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return r.b.cfg.Course.Location
+}
+
+// concerns reports whether ev is for this participant: everything but
+// elective sessions, and the sessions of electives they follow (all of
+// them while they follow none, when the course says so).
+func (r *request) concerns(ev *schedule.Event) bool {
+	if ev.Kind != schedule.ElectiveSession {
+		return true
+	}
+	if len(r.p.Electives) == 0 {
+		return r.b.cfg.Course.Reminders.NoChoiceGetsAll
+	}
+	return slices.Contains(r.p.Electives, ev.Elective)
+}
+
+// cmdAgenda lists this course week's sessions that concern the sender.
+func (r *request) cmdAgenda(string) error {
+	c := r.b.cfg.Course
+	if !r.now.Before(c.End) {
+		return r.say(r.pr.T("course_over"))
+	}
+	week := max(1, weekOf(c.Start, c.Location, r.now))
+	var lines []string
+	for i := range c.Agenda.Events {
+		ev := &c.Agenda.Events[i]
+		if ev.Week == week && r.concerns(ev) {
+			lines = append(lines, r.sessionLine(ev))
+		}
+	}
+	if len(lines) == 0 {
+		return r.say(r.pr.T("agenda_empty", "Week", week))
+	}
+	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", r.zone().String()) + "\n\n" + strings.Join(lines, "\n\n"))
+}
+
+// cmdNext shows the next session that concerns the sender, with its link.
+func (r *request) cmdNext(string) error {
+	for i := range r.b.cfg.Course.Agenda.Events {
+		ev := &r.b.cfg.Course.Agenda.Events[i]
+		if ev.End.After(r.now) && r.concerns(ev) {
+			text := r.pr.T("next_header") + "\n" + r.sessionLine(ev)
+			if ev.Link != "" {
+				text += "\n" + ev.Link
+			}
+			return r.say(text)
+		}
+	}
+	return r.say(r.pr.T("next_none"))
+}
+
+// sessionLine renders a session: when (Turin and the participant's own
+// zone), what, in which languages.
+func (r *request) sessionLine(ev *schedule.Event) string {
+	return describeSession(r.pr, ev, r.b.cfg.Course.Location, r.zone())
+}
+
+// describeSession is shared with reminders: the same words everywhere.
+func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.Location) string {
+	cs, ce := ev.Start.In(course), ev.End.In(course)
+	when := pr.T("session_when_course", "Day", pr.Date(cs), "Start", pr.Clock(cs), "End", pr.Clock(ce))
+	if own.String() != course.String() {
+		os, oe := ev.Start.In(own), ev.End.In(own)
+		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", own.String())
+	}
+	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), when)
+	if !slices.Contains(ev.Languages, pr.Lang) {
+		line += "\n" + pr.T("session_not_in_your_language", "Langs", langNames(pr, ev.Languages))
+	} else if len(ev.Languages) > 1 {
+		line += "\n" + pr.T("session_languages", "Langs", langNames(pr, ev.Languages))
+	}
+	if len(ev.Speakers) > 0 {
+		line += "\n" + pr.T("session_speakers", "Names", strings.Join(ev.Speakers, ", "))
+	}
+	if ev.PreRecorded {
+		line += "\n" + pr.T("session_prerecorded")
+	}
+	return line
+}
+
+func langNames(pr *locales.Printer, langs []locales.Lang) string {
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = pr.T("lang_" + string(l))
+	}
+	return strings.Join(names, ", ")
+}
+
+// weekOf is the 1-based course week of t (0 or less before the course).
+func weekOf(start time.Time, loc *time.Location, t time.Time) int {
+	y, m, d := start.In(loc).Date()
+	first := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = t.In(loc).Date()
+	this := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	days := int(this.Sub(first).Hours() / 24)
+	if days < 0 {
+		return 0
+	}
+	return days/7 + 1
+}
+
+// cmdElectives shows every elective with a mark on those followed; a
+// button toggles one.
+func (r *request) cmdElectives(string) error {
+	var rows [][]Button
+	for _, e := range r.b.cfg.Course.Agenda.Electives {
+		mark := "○ "
+		if slices.Contains(r.p.Electives, e.ID) {
+			mark = "✓ "
+		}
+		rows = append(rows, []Button{{Label: mark + e.Title.In(r.pr.Lang), Data: "el:" + e.ID}})
+	}
+	return r.say(r.pr.N("electives_header", len(r.p.Electives)), rows...)
+}
+
+// toggleElective adds or removes one elective from the participant's list.
+func (r *request) toggleElective(id string) error {
+	el, ok := r.b.cfg.Course.Agenda.Elective(id)
+	if !ok {
+		return r.say(r.pr.T("elective_unknown"))
+	}
+	chosen := slices.Clone(r.p.Electives)
+	msg := "elective_added"
+	if i := slices.Index(chosen, id); i >= 0 {
+		chosen = slices.Delete(chosen, i, i+1)
+		msg = "elective_removed"
+	} else {
+		chosen = append(chosen, id)
+	}
+	if err := r.b.cfg.Store.SetElectives(r.ctx, r.p.ID, chosen); err != nil {
+		return err
+	}
+	r.p.Electives = chosen
+	return r.say(r.pr.T(msg, "Title", el.Title.In(r.pr.Lang)))
+}

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
+	"github.com/elmabot/elmabot/store"
+)
+
+// Config is what the core needs; every field but Logger is required.
+type Config struct {
+	Course  *course.Course
+	Store   Store
+	Catalog *locales.Catalog
+	Clock   schedule.Clock
+	Logger  *slog.Logger
+	// Secret signs the data of answer buttons, so a forged press (another
+	// person's button, an invented option) is recognised and refused.
+	Secret []byte
+	// Flood limits how many updates one person may send: a burst of
+	// FloodBurst, then one per FloodEvery. Zero values take defaults.
+	Flood FloodLimit
+}
+
+// Bot is the conversation. It is safe for concurrent use by several
+// adapters.
+type Bot struct {
+	cfg   Config
+	log   *slog.Logger
+	flood *flood
+
+	mu         sync.RWMutex
+	messengers map[Platform]Messenger
+}
+
+var _ Handler = (*Bot)(nil)
+
+// New checks cfg and builds a Bot.
+func New(cfg Config) (*Bot, error) {
+	switch {
+	case cfg.Course == nil, cfg.Store == nil, cfg.Catalog == nil, cfg.Clock == nil:
+		return nil, errors.New("bot: Course, Store, Catalog and Clock are required")
+	case len(cfg.Secret) < 16:
+		return nil, errors.New("bot: Secret must be at least 16 bytes")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Bot{
+		cfg: cfg, log: log,
+		flood:      newFlood(cfg.Flood, cfg.Clock),
+		messengers: map[Platform]Messenger{},
+	}, nil
+}
+
+// Register makes m the way replies reach people on m's platform.
+func (b *Bot) Register(m Messenger) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.messengers[m.Platform()] = m
+}
+
+func (b *Bot) messenger(p Platform) (Messenger, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	m, ok := b.messengers[p]
+	if !ok {
+		return nil, fmt.Errorf("bot: no messenger for platform %q", p)
+	}
+	return m, nil
+}
+
+// Handle answers one update. It returns an error only when storage is
+// unavailable, so the adapter delivers the update again later; a panic
+// while handling is logged and answered with an apology instead.
+func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.log.Error("panic while handling update", "platform", u.Platform, "user", u.UserID, "panic", v, "stack", string(debug.Stack()))
+			err = nil
+		}
+	}()
+	if !b.flood.allow(u.Platform, u.UserID) {
+		return nil
+	}
+	r, err := b.newRequest(ctx, u)
+	if err != nil {
+		return b.failed(ctx, u, err)
+	}
+	return b.failed(ctx, u, r.dispatch())
+}
+
+// failed sorts a handling error: storage outages go back to the adapter
+// for redelivery; anything else is logged and the person gets an apology.
+func (b *Bot) failed(ctx context.Context, u Update, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		b.log.Warn("storage unavailable; update will be redelivered", "platform", u.Platform, "user", u.UserID, "err", err)
+		return err
+	}
+	b.log.Error("handling update", "platform", u.Platform, "user", u.UserID, "err", err)
+	pr := b.cfg.Catalog.Printer(hintLang(u.LangHint))
+	if m, merr := b.messenger(u.Platform); merr == nil {
+		_, _ = m.Send(ctx, Reply{ChatID: u.ChatID, Text: pr.T("error_generic")})
+	}
+	return nil
+}
+
+// hintLang maps a platform locale to a course language, else English.
+func hintLang(hint string) locales.Lang {
+	if l, ok := locales.ParseLang(hint); ok {
+		return l
+	}
+	return locales.EN
+}

@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/elmabot/elmabot/quiz"
+)
+
+// choice routes a pressed button by the prefix of its data.
+func (r *request) choice() error {
+	kind, value, _ := strings.Cut(r.u.Choice, ":")
+	if kind == "lang" {
+		return r.setLanguage(value)
+	}
+	if r.p == nil {
+		return r.refuse()
+	}
+	switch kind {
+	case "a":
+		return r.answerButton(r.u.Choice)
+	case "q":
+		answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
+		if err != nil {
+			return err
+		}
+		return r.startQuiz(quiz.ID(value), answers)
+	case "tz":
+		return r.setTimeZone(value)
+	case "el":
+		return r.toggleElective(value)
+	case "cmd":
+		return r.command(value, "")
+	}
+	r.b.log.Warn("unknown button data", "platform", r.u.Platform, "user", r.u.UserID)
+	return r.say(r.pr.T("answer_forged"))
+}

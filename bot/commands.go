@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"sort"
+)
+
+// role is who may run a command.
+type role int
+
+const (
+	anyone      role = iota // registered or not
+	participant             // a registered participant
+	coordinator             // course staff
+)
+
+// commandSpec describes one slash command. Its description in each
+// language is the message "cmd_<name>".
+type commandSpec struct {
+	name string
+	role role
+	run  func(r *request, args string) error
+}
+
+// commandTable is every command the bot understands, in menu order.
+func commandTable() []commandSpec {
+	return []commandSpec{
+		{"start", anyone, (*request).cmdStart},
+		{"register", anyone, (*request).cmdRegister},
+		{"help", anyone, (*request).cmdHelp},
+		{"language", anyone, (*request).cmdLanguage},
+		{"quiz", participant, (*request).cmdQuiz},
+		{"progress", participant, (*request).cmdProgress},
+		{"agenda", participant, (*request).cmdAgenda},
+		{"next", participant, (*request).cmdNext},
+		{"electives", participant, (*request).cmdElectives},
+		{"timezone", participant, (*request).cmdTimeZone},
+		{"name", participant, (*request).cmdName},
+		{"link", participant, (*request).cmdLink},
+		{"human", participant, (*request).cmdHuman},
+		{"questions", coordinator, (*request).cmdQuestions},
+	}
+}
+
+// command runs a command after checking, in this one place, that the
+// sender may run it.
+func (r *request) command(name, args string) error {
+	for _, c := range commandTable() {
+		if c.name != name {
+			continue
+		}
+		if !r.allowed(c.role) {
+			return r.refuse()
+		}
+		return c.run(r, args)
+	}
+	return r.say(r.pr.T("unknown_command", "Name", name))
+}
+
+// allowed reports whether the sender holds role.
+func (r *request) allowed(need role) bool {
+	switch need {
+	case participant:
+		return r.p != nil
+	case coordinator:
+		return r.p != nil && r.p.Coordinator
+	}
+	return true
+}
+
+// refuse tells the sender why a command is not theirs to run.
+func (r *request) refuse() error {
+	if r.p == nil {
+		return r.say(r.pr.T("need_registration"))
+	}
+	return r.say(r.pr.T("coordinators_only"))
+}
+
+// Commands lists the commands a participant sees in menus, in lang.
+func (b *Bot) Commands(lang string) []CommandInfo {
+	pr := b.cfg.Catalog.Printer(hintLang(lang))
+	var out []CommandInfo
+	for _, c := range commandTable() {
+		if c.role == coordinator {
+			continue
+		}
+		out = append(out, CommandInfo{Name: c.name, Description: pr.T("cmd_" + c.name)})
+	}
+	return out
+}
+
+// helpLines lists the commands the sender may run, sorted by role then menu order.
+func (r *request) helpLines() []string {
+	specs := commandTable()
+	sort.SliceStable(specs, func(i, j int) bool { return specs[i].role < specs[j].role })
+	var lines []string
+	for _, c := range specs {
+		if r.allowed(c.role) {
+			lines = append(lines, "/"+c.name+" — "+r.pr.T("cmd_"+c.name))
+		}
+	}
+	return lines
+}

@@ -1,0 +1,202 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
+)
+
+// pollTTL keeps the poll-to-question mapping well past any quiz window.
+const pollTTL = 120 * 24 * time.Hour
+
+// cmdQuiz lists the open quizzes the participant has not finished, or
+// starts (resumes) the one named.
+func (r *request) cmdQuiz(arg string) error {
+	answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
+	if err != nil {
+		return err
+	}
+	if arg != "" {
+		return r.startQuiz(quiz.ID(arg), answers)
+	}
+	var rows [][]Button
+	for _, q := range r.b.cfg.Course.Bank.OpenAt(r.now) {
+		done := len(answers[q.ID])
+		if done >= len(q.Questions) || !r.followsQuiz(q) {
+			continue
+		}
+		label := fmt.Sprintf("%s (%d/%d)", q.Title.In(r.pr.Lang), done, len(q.Questions))
+		rows = append(rows, []Button{{Label: label, Data: "q:" + string(q.ID)}})
+	}
+	if len(rows) == 0 {
+		return r.say(r.pr.T("quiz_none_open"))
+	}
+	return r.say(r.pr.T("quiz_pick"), rows...)
+}
+
+// followsQuiz: weekly quizzes are for everyone; elective quizzes are
+// listed for the electives followed (all while none is chosen). Any open
+// quiz can still be started by name.
+func (r *request) followsQuiz(q *quiz.Quiz) bool {
+	return q.Kind != quiz.Elective || len(r.p.Electives) == 0 || slices.Contains(r.p.Electives, q.Elective)
+}
+
+// startQuiz sends the first unanswered question of quiz id.
+func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.StoredAnswer) error {
+	q, ok := r.b.cfg.Course.Bank.Quiz(id)
+	if !ok {
+		return r.say(r.pr.T("quiz_unknown", "ID", string(id)))
+	}
+	if refused, err := r.refuseClosed(q); refused || err != nil {
+		return err
+	}
+	return r.nextQuestion(q, answers[q.ID])
+}
+
+// refuseClosed answers politely when q does not take answers now.
+func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
+	switch {
+	case q.ClosedAt(r.now):
+		return true, r.say(r.pr.T("quiz_closed", "Title", q.Title.In(r.pr.Lang), "Day", r.pr.Date(q.Closes.In(r.zone()))))
+	case !q.OpenAt(r.now):
+		opens := q.Opens.In(r.zone())
+		return true, r.say(r.pr.T("quiz_not_open", "Title", q.Title.In(r.pr.Lang), "Day", r.pr.Date(opens), "Time", r.pr.Clock(opens)))
+	}
+	return false, nil
+}
+
+// nextQuestion sends the first question not yet answered, or the summary.
+func (r *request) nextQuestion(q *quiz.Quiz, done map[string]store.StoredAnswer) error {
+	for i := range q.Questions {
+		qu := &q.Questions[i]
+		if _, answered := done[qu.ID]; !answered {
+			return r.askQuestion(q, i)
+		}
+	}
+	return r.quizSummary(q, done)
+}
+
+// askQuestion sends question i of q as a quiz poll (or buttons) and, for
+// a native poll, remembers which question the poll asks and to whom.
+func (r *request) askQuestion(q *quiz.Quiz, i int) error {
+	qu := &q.Questions[i]
+	lang := r.pr.Lang
+	poll := &QuizPoll{
+		Question:    fmt.Sprintf("%s (%d/%d)\n%s", q.Title.In(lang), i+1, len(q.Questions), qu.Text.In(lang)),
+		Correct:     qu.Correct,
+		Explanation: qu.Explanation.In(lang),
+		Ref:         PollRef{Participant: string(r.p.ID), Quiz: string(q.ID), Question: qu.ID},
+		CloseAt:     q.Closes,
+	}
+	for o, opt := range qu.Options {
+		poll.Options = append(poll.Options, opt.In(lang))
+		data := r.b.signAnswer(r.p.ID, answerData{Quiz: q.ID, Question: qu.ID, Option: o})
+		poll.Buttons = append(poll.Buttons, Button{Label: opt.In(lang), Data: data})
+	}
+	sent, err := r.send(Reply{Quiz: poll})
+	if err != nil || sent.PollID == "" {
+		return err
+	}
+	ref := store.PollRef{Participant: r.p.ID, Quiz: q.ID, Question: qu.ID}
+	return r.b.cfg.Store.SavePoll(r.ctx, sent.PollID, ref, pollTTL)
+}
+
+// answerButton handles a pressed option button.
+func (r *request) answerButton(data string) error {
+	a, ok := r.b.verifyAnswer(r.p.ID, data)
+	if !ok {
+		r.b.log.Warn("refused forged answer button", "platform", r.u.Platform, "user", r.u.UserID)
+		return r.say(r.pr.T("answer_forged"))
+	}
+	return r.answer(a, true)
+}
+
+// pollAnswer handles a vote in a native quiz poll. The poll id is looked
+// up server-side: the vote itself is trusted for nothing but the option.
+func (r *request) pollAnswer() error {
+	if r.p == nil || len(r.u.Poll.Options) == 0 {
+		return nil
+	}
+	ref, err := r.b.cfg.Store.Poll(r.ctx, r.u.Poll.PollID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && ref.Participant != r.p.ID) {
+		r.b.log.Warn("refused answer to an unknown or foreign poll", "platform", r.u.Platform, "user", r.u.UserID, "poll", r.u.Poll.PollID)
+		return r.say(r.pr.T("answer_forged"))
+	}
+	if err != nil {
+		return err
+	}
+	// The platform has already shown right or wrong and the explanation.
+	return r.answer(answerData{Quiz: ref.Quiz, Question: ref.Question, Option: r.u.Poll.Options[0]}, false)
+}
+
+// answer records one answer and moves on to the next question.
+func (r *request) answer(a answerData, explain bool) error {
+	q, ok := r.b.cfg.Course.Bank.Quiz(a.Quiz)
+	if !ok {
+		return r.say(r.pr.T("quiz_unknown", "ID", string(a.Quiz)))
+	}
+	qu, ok := q.Question(a.Question)
+	if !ok || a.Option < 0 || a.Option >= len(qu.Options) {
+		return r.say(r.pr.T("answer_forged"))
+	}
+	if refused, err := r.refuseClosed(q); refused || err != nil {
+		return err
+	}
+	correct, points := qu.Grade(a.Option)
+	res, err := r.b.cfg.Store.RecordAnswer(r.ctx, store.Answer{
+		Participant: r.p.ID, Quiz: q.ID, Question: qu.ID, Option: a.Option,
+		Correct: correct, Points: points, Kind: q.Kind, At: r.now,
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.say(r.feedback(qu, res, explain)); err != nil {
+		return err
+	}
+	answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
+	if err != nil {
+		return err
+	}
+	return r.nextQuestion(q, answers[q.ID])
+}
+
+// feedback tells right or wrong (only on first answer), with the points.
+func (r *request) feedback(qu *quiz.Question, res store.AnswerResult, explain bool) string {
+	if !res.New {
+		return r.pr.T("answer_already")
+	}
+	var lines []string
+	if res.Correct {
+		lines = append(lines, r.pr.N("answer_correct", res.Awarded))
+	} else {
+		lines = append(lines, r.pr.T("answer_wrong"))
+		if explain {
+			lines = append(lines, r.pr.T("answer_right_was", "Option", qu.Options[qu.Correct].In(r.pr.Lang)))
+		}
+	}
+	if explain && qu.Explanation.In(r.pr.Lang) != "" {
+		lines = append(lines, qu.Explanation.In(r.pr.Lang))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// quizSummary closes a finished quiz: points earned and the new total.
+func (r *request) quizSummary(q *quiz.Quiz, done map[string]store.StoredAnswer) error {
+	earned := 0
+	for _, qu := range q.Questions {
+		if a, ok := done[qu.ID]; ok && a.Correct {
+			earned += qu.Points
+		}
+	}
+	totals, err := r.b.cfg.Store.Totals(r.ctx, r.p.ID)
+	if err != nil {
+		return err
+	}
+	text := r.pr.T("quiz_done", "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points, "Total", totals.Total)
+	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
+}

@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/store"
+)
+
+// linkCodeTTL is how long a code for linking a second app stays valid.
+const linkCodeTTL = 15 * time.Minute
+
+// cmdStart welcomes, or registers with a roster code or a link code
+// (Telegram deep links arrive as "/start CODE").
+func (r *request) cmdStart(code string) error {
+	if code == "" {
+		if r.p != nil {
+			return r.say(r.pr.T("welcome_back", "Name", r.p.Name))
+		}
+		return r.say(r.pr.T("welcome", "Course", r.b.cfg.Course.Title.In(r.pr.Lang)), languageButtons())
+	}
+	if r.p != nil {
+		return r.say(r.pr.T("already_registered", "Name", r.p.Name))
+	}
+	p, err := r.b.cfg.Store.RedeemRosterCode(r.ctx, code, r.account(), r.now)
+	if errors.Is(err, store.ErrCodeUnknown) {
+		p, err = r.b.cfg.Store.RedeemLinkCode(r.ctx, code, r.account())
+		if err == nil {
+			r.p = &p
+			r.setLang()
+			return r.say(r.pr.T("linked", "Name", p.Name))
+		}
+	}
+	switch {
+	case errors.Is(err, store.ErrCodeUnknown):
+		return r.say(r.pr.T("code_unknown"))
+	case errors.Is(err, store.ErrCodeUsed):
+		return r.say(r.pr.T("code_used"))
+	case errors.Is(err, store.ErrAccountLinked):
+		return r.say(r.pr.T("account_linked_elsewhere"))
+	case err != nil:
+		return err
+	}
+	r.p = &p
+	r.setLang()
+	return r.registered()
+}
+
+// cmdRegister registers someone without a code, by the name they give
+// (or their platform display name).
+func (r *request) cmdRegister(name string) error {
+	if r.p != nil {
+		return r.say(r.pr.T("already_registered", "Name", r.p.Name))
+	}
+	if name == "" {
+		name = r.u.Name
+	}
+	name, ok := cleanName(name)
+	if !ok {
+		return r.say(r.pr.T("register_need_name"))
+	}
+	p := store.Participant{Name: name, Lang: r.pr.Lang, TimeZone: r.b.cfg.Course.Location.String(), Reminders: true, Created: r.now}
+	created, err := r.b.cfg.Store.CreateParticipant(r.ctx, p, r.account())
+	if errors.Is(err, store.ErrAccountLinked) {
+		return r.say(r.pr.T("account_linked_elsewhere"))
+	}
+	if err != nil {
+		return err
+	}
+	r.p = &created
+	return r.registered()
+}
+
+// registered greets a new participant and offers the first choices.
+func (r *request) registered() error {
+	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.b.cfg.Course.Title.In(r.pr.Lang)), languageButtons())
+}
+
+// cleanName trims a name and checks it is printable and of sane length.
+func cleanName(s string) (string, bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 80 {
+		return "", false
+	}
+	for _, c := range s {
+		if c < ' ' {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+func (r *request) cmdName(name string) error {
+	name, ok := cleanName(name)
+	if !ok {
+		return r.say(r.pr.T("name_usage"))
+	}
+	if err := r.b.cfg.Store.SetName(r.ctx, r.p.ID, name); err != nil {
+		return err
+	}
+	return r.say(r.pr.T("name_set", "Name", name))
+}
+
+// cmdLink gives a one-time code to type in the other app.
+func (r *request) cmdLink(string) error {
+	code, err := r.b.cfg.Store.NewLinkCode(r.ctx, r.p.ID, linkCodeTTL)
+	if err != nil {
+		return err
+	}
+	return r.say(r.pr.T("link_code", "Code", code, "Minutes", int(linkCodeTTL.Minutes())))
+}
+
+func languageButtons() []Button {
+	return []Button{{Label: "English", Data: "lang:en"}, {Label: "Español", Data: "lang:es"}}
+}
+
+// cmdLanguage switches language: "/language es", or buttons.
+func (r *request) cmdLanguage(arg string) error {
+	if arg == "" {
+		return r.say(r.pr.T("language_pick"), languageButtons())
+	}
+	return r.setLanguage(arg)
+}
+
+func (r *request) setLanguage(tag string) error {
+	lang, ok := locales.ParseLang(tag)
+	if !ok {
+		return r.say(r.pr.T("language_unknown", "Tag", tag), languageButtons())
+	}
+	if r.p != nil {
+		if err := r.b.cfg.Store.SetLanguage(r.ctx, r.p.ID, lang); err != nil {
+			return err
+		}
+		r.p.Lang = lang
+	}
+	r.pr = r.b.cfg.Catalog.Printer(lang)
+	if r.p == nil {
+		return r.say(r.pr.T("language_set_unregistered"))
+	}
+	return r.say(r.pr.T("language_set"))
+}

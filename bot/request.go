@@ -1,0 +1,96 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/store"
+)
+
+// request is one update being handled: who sent it, in which language to
+// answer, and the instant it is handled at.
+type request struct {
+	b   *Bot
+	ctx context.Context
+	u   Update
+	now time.Time
+	p   *store.Participant // nil until the person registers
+	pr  *locales.Printer
+}
+
+func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
+	r := &request{b: b, ctx: ctx, u: u, now: b.cfg.Clock.Now()}
+	p, err := b.cfg.Store.ParticipantByAccount(ctx, store.Platform(u.Platform), u.UserID)
+	switch {
+	case err == nil:
+		r.p = &p
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	r.setLang()
+	return r, nil
+}
+
+// setLang picks the language: the participant's choice, else the
+// platform's hint, else English.
+func (r *request) setLang() {
+	lang := hintLang(r.u.LangHint)
+	if r.p != nil && r.p.Lang != "" {
+		lang = r.p.Lang
+	}
+	r.pr = r.b.cfg.Catalog.Printer(lang)
+}
+
+// account is the sender's account as the store knows it.
+func (r *request) account() store.Account {
+	return store.Account{Platform: store.Platform(r.u.Platform), UserID: r.u.UserID, ChatID: r.u.ChatID, Reachable: true}
+}
+
+// send delivers a reply to the sender's chat. A recipient who blocked the
+// bot is marked unreachable rather than treated as a failure.
+func (r *request) send(rep Reply) (Sent, error) {
+	m, err := r.b.messenger(r.u.Platform)
+	if err != nil {
+		return Sent{}, err
+	}
+	rep.ChatID = r.u.ChatID
+	sent, err := m.Send(r.ctx, rep)
+	if errors.Is(err, ErrUnreachable) {
+		return sent, r.b.cfg.Store.SetReachable(r.ctx, store.Platform(r.u.Platform), r.u.UserID, false)
+	}
+	return sent, err
+}
+
+// say sends text with optional rows of buttons.
+func (r *request) say(text string, rows ...[]Button) error {
+	_, err := r.send(Reply{Text: text, Buttons: rows})
+	return err
+}
+
+// dispatch routes the update to a command, a button or the support desk.
+func (r *request) dispatch() error {
+	switch {
+	case r.u.Poll != nil:
+		return r.pollAnswer()
+	case r.u.Choice != "":
+		return r.choice()
+	case strings.HasPrefix(strings.TrimSpace(r.u.Text), "/"):
+		name, args := splitCommand(r.u.Text)
+		return r.command(name, args)
+	case strings.TrimSpace(r.u.Text) == "":
+		return nil
+	}
+	return r.freeText()
+}
+
+// splitCommand reads "/quiz@elmabot week-1" as ("quiz", "week-1").
+func splitCommand(text string) (name, args string) {
+	text = strings.TrimSpace(text)
+	head, args, _ := strings.Cut(text, " ")
+	head = strings.TrimPrefix(head, "/")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(args)
+}

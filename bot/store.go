@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
+)
+
+// Store is what the conversation needs from storage; *store.Store has it.
+type Store interface {
+	ParticipantByAccount(ctx context.Context, platform store.Platform, userID string) (store.Participant, error)
+	CreateParticipant(ctx context.Context, p store.Participant, first store.Account) (store.Participant, error)
+	RedeemRosterCode(ctx context.Context, code string, acct store.Account, now time.Time) (store.Participant, error)
+	NewLinkCode(ctx context.Context, id store.ParticipantID, ttl time.Duration) (string, error)
+	RedeemLinkCode(ctx context.Context, code string, acct store.Account) (store.Participant, error)
+	SetName(ctx context.Context, id store.ParticipantID, name string) error
+	SetLanguage(ctx context.Context, id store.ParticipantID, lang locales.Lang) error
+	SetTimeZone(ctx context.Context, id store.ParticipantID, tz string) error
+	SetElectives(ctx context.Context, id store.ParticipantID, electives []string) error
+	SetReachable(ctx context.Context, platform store.Platform, userID string, ok bool) error
+
+	RecordAnswer(ctx context.Context, a store.Answer) (store.AnswerResult, error)
+	AllAnswers(ctx context.Context, id store.ParticipantID) (map[quiz.ID]map[string]store.StoredAnswer, error)
+	Totals(ctx context.Context, id store.ParticipantID) (store.Totals, error)
+	Essay(ctx context.Context, id store.ParticipantID) (store.EssayState, error)
+
+	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time) (string, error)
+	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)
+
+	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
+	Poll(ctx context.Context, pollID string) (store.PollRef, error)
+}
+
+var _ Store = (*store.Store)(nil)
