@@ -87,7 +87,7 @@ func (r *request) askQuestion(q *quiz.Quiz, i int) error {
 	qu := &q.Questions[i]
 	lang := r.pr.Lang
 	poll := &QuizPoll{
-		Question:    fmt.Sprintf("%s (%d/%d)\n%s", q.Title.In(lang), i+1, len(q.Questions), qu.Text.In(lang)),
+		Question:    fmt.Sprintf("(%d/%d) %s", i+1, len(q.Questions), qu.Text.In(lang)),
 		Correct:     qu.Correct,
 		Explanation: qu.Explanation.In(lang),
 		Ref:         PollRef{Participant: string(r.p.ID), Quiz: string(q.ID), Question: qu.ID},
@@ -97,6 +97,12 @@ func (r *request) askQuestion(q *quiz.Quiz, i int) error {
 		poll.Options = append(poll.Options, opt.In(lang))
 		data := r.b.signAnswer(r.p.ID, answerData{Quiz: q.ID, Question: qu.ID, Option: o})
 		poll.Buttons = append(poll.Buttons, Button{Label: opt.In(lang), Data: data})
+	}
+	if i == 0 {
+		// The title goes first on its own: a poll's question has no room.
+		if err := r.say(r.pr.T("quiz_start", "Title", q.Title.In(lang), "Count", len(q.Questions), "Points", q.Points)); err != nil {
+			return err
+		}
 	}
 	sent, err := r.send(Reply{Quiz: poll})
 	if err != nil || sent.PollID == "" {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/quiz"
 )
@@ -150,6 +151,7 @@ func (l *loader) question(file string, qq *questionFile) quiz.Question {
 	if len(qq.Options) < 2 {
 		l.probs.Add(l.name(file), int(qq.Line), "%s: needs at least 2 options, has %d", what, len(qq.Options))
 	}
+	l.lengths(file, qq)
 	var correct []string
 	for i, o := range qq.Options {
 		q.Options = append(q.Options, l.text(file, o.Line, textFile{Line: o.Line, EN: o.EN, ES: o.ES}, fmt.Sprintf("%s option %d", what, i+1)))
@@ -166,4 +168,29 @@ func (l *loader) question(file string, qq *questionFile) quiz.Question {
 		l.probs.Add(l.name(file), int(qq.Line), "%s: %d options are marked correct (options %s); exactly one must be", what, len(correct), strings.Join(correct, ", "))
 	}
 	return q
+}
+
+// Native quiz polls (Telegram) take at most 300 characters of question,
+// 100 per option and 200 of explanation. The question keeps 12 of its
+// 300 for the "(3/5) " position the bot puts in front.
+const (
+	maxQuestion    = 288
+	maxOption      = 100
+	maxExplanation = 200
+)
+
+// lengths reports texts too long to be shown as a native quiz poll.
+func (l *loader) lengths(file string, qq *questionFile) {
+	check := func(line Line, what, en, es string, max int) {
+		for _, t := range []struct{ lang, s string }{{"en", en}, {"es", es}} {
+			if n := utf8.RuneCountInString(t.s); n > max {
+				l.probs.Add(l.name(file), int(line), "question %s %s (%s) has %d characters; at most %d fit in a quiz poll", qq.ID, what, t.lang, n, max)
+			}
+		}
+	}
+	check(qq.Text.Line, "text", qq.Text.EN, qq.Text.ES, maxQuestion)
+	check(qq.Explanation.Line, "explanation", qq.Explanation.EN, qq.Explanation.ES, maxExplanation)
+	for i, o := range qq.Options {
+		check(o.Line, fmt.Sprintf("option %d", i+1), o.EN, o.ES, maxOption)
+	}
 }

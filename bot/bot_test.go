@@ -1,0 +1,360 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/console"
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
+	"github.com/elmabot/elmabot/store/storetest"
+)
+
+// rome is the course's zone; the tests speak in Turin wall time.
+func rome(t testing.TB, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// harness is the real core with the real store on a throwaway
+// redis-server, spoken to through the real console adapter.
+type harness struct {
+	t      *testing.T
+	bot    *bot.Bot
+	store  *store.Store
+	clock  *clockwork.FakeClock
+	course *course.Course
+	srv    *storetest.Server
+	users  map[string]*person
+}
+
+type person struct {
+	out *bytes.Buffer
+	a   *console.Adapter
+}
+
+func newHarness(t *testing.T, now string) *harness {
+	t.Helper()
+	srv := storetest.Start(t)
+	st := store.New(srv.Client(), store.WithPrefix(srv.Prefix))
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := clockwork.NewFakeClockAt(rome(t, now))
+	b, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("test secret of enough length")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, bot: b, store: st, clock: clock, course: c, srv: srv, users: map[string]*person{}}
+}
+
+// as returns the console of user (creating it), which the bot writes to.
+// Only one console is registered at a time, as each process has one.
+func (h *harness) as(user, lang string) *person {
+	p, ok := h.users[user]
+	if !ok {
+		out := &bytes.Buffer{}
+		p = &person{out: out, a: console.New(out, user, lang)}
+		h.users[user] = p
+	}
+	h.bot.Register(p.a)
+	return p
+}
+
+// say types lines as user and returns what the bot wrote back.
+func (h *harness) say(user string, lines ...string) string {
+	h.t.Helper()
+	p := h.as(user, "en")
+	p.out.Reset()
+	in := strings.NewReader(strings.Join(lines, "\n") + "\n")
+	if err := p.a.Run(context.Background(), in, h.bot); err != nil {
+		h.t.Fatal(err)
+	}
+	return p.out.String()
+}
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("reply lacks %q; got:\n%s", w, got)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, got string, bads ...string) {
+	t.Helper()
+	for _, b := range bads {
+		if strings.Contains(got, b) {
+			t.Errorf("reply has %q; got:\n%s", b, got)
+		}
+	}
+}
+
+func (h *harness) participant(user string) store.Participant {
+	h.t.Helper()
+	p, err := h.store.ParticipantByAccount(context.Background(), store.Platform(bot.Console), user)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+func (h *harness) totals(user string) store.Totals {
+	h.t.Helper()
+	tot, err := h.store.Totals(context.Background(), h.participant(user).ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tot
+}
+
+// option returns the console number of the right (or a wrong) option.
+func option(q *quiz.Question, right bool) string {
+	if right {
+		return fmt.Sprint(q.Correct + 1)
+	}
+	return fmt.Sprint((q.Correct+1)%len(q.Options) + 1)
+}
+
+func TestRegisterAndSwitchLanguage(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	got := h.say("ana", "/quiz")
+	mustContain(t, got, "Please register first")
+	got = h.say("ana", "/register Ana Lima")
+	mustContain(t, got, "You are registered, Ana Lima", "[2] Español")
+	got = h.say("ana", "2", "/progress")
+	mustContain(t, got, "A partir de ahora le escribiré en español", "Su total: 0 puntos", "Le faltan 60 puntos")
+	if p := h.participant("ana"); p.Lang != locales.ES || p.Name != "Ana Lima" {
+		t.Errorf("stored participant: %+v", p)
+	}
+	got = h.say("ana", "/language en", "/register Someone Else")
+	mustContain(t, got, "I will write to you in English", "already registered as Ana Lima")
+}
+
+func TestSpanishHintWithoutChoice(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	p := h.as("luis", "es-CO")
+	p.out.Reset()
+	if err := p.a.Run(context.Background(), strings.NewReader("/start\n"), h.bot); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, p.out.String(), "¡Bienvenido/a a la Academia Virtual")
+}
+
+func TestRosterCodeRegistersOnce(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	ctx := context.Background()
+	err := h.store.AddRosterCodes(ctx, []store.RosterEntry{{Code: "ELMA-7Q2K", Name: "Thandi Nkosi", Cohort: "SAMM", Lang: locales.EN}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.say("thandi", "/start ELMA-7Q2K"), "You are registered, Thandi Nkosi")
+	if p := h.participant("thandi"); p.Cohort != "SAMM" {
+		t.Errorf("cohort %q, want SAMM", p.Cohort)
+	}
+	mustContain(t, h.say("mallory", "/start ELMA-7Q2K"), "already been used")
+	mustContain(t, h.say("mallory", "/start NOPE-0000"), "don't know that code")
+}
+
+func TestLinkSecondApp(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	h.say("ana", "/register Ana Lima")
+	got := h.say("ana", "/link")
+	i := strings.Index(got, "linking code is ")
+	if i < 0 {
+		t.Fatalf("no code in %q", got)
+	}
+	code := strings.Fields(got[i+len("linking code is "):])[0]
+	code = strings.TrimSuffix(code, ".")
+	mustContain(t, h.say("ana-laptop", "/start "+code), "this app is now linked")
+	if a, b := h.participant("ana"), h.participant("ana-laptop"); a.ID != b.ID {
+		t.Errorf("linked accounts map to %s and %s, want one participant", a.ID, b.ID)
+	}
+	mustContain(t, h.say("eve", "/start "+code), "already been used")
+}
+
+// TestWeeklyQuizToTheEnd answers week 1 (three right, two wrong), checks
+// the points after each step, the summary, and the progress figures.
+func TestWeeklyQuizToTheEnd(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima")
+	q, _ := h.course.Bank.Quiz("week-1")
+	got := h.say("ana", "/quiz week-1")
+	mustContain(t, got, "Week 1 quiz", "(1/5)", q.Questions[0].Text.EN)
+	want := 0
+	for i := range q.Questions {
+		right := i%2 == 0
+		got = h.say("ana", option(&q.Questions[i], right))
+		if right {
+			want++
+			mustContain(t, got, "Correct! +1 point.")
+		} else {
+			mustContain(t, got, "Not quite", "The right answer: "+q.Questions[i].Options[q.Questions[i].Correct].EN)
+		}
+		if tot := h.totals("ana"); tot.Weekly != want || tot.Total != want {
+			t.Fatalf("after question %d: totals %+v, want %d weekly", i+1, tot, want)
+		}
+	}
+	mustContain(t, got, "Week 1 quiz", "complete: you earned 3 of 5 points. Your total is now 3 points.")
+	got = h.say("ana", "/progress")
+	mustContain(t, got, "Your total: 3 points.", "Weekly quizzes: 3 · Elective quizzes: 0", "57 more points for the certificate of participation", "117 more points for the certificate of achievement")
+	mustNotContain(t, h.say("ana", "/quiz"), "Week 1 quiz: ")
+}
+
+func TestQuizResumesWhereItStopped(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima")
+	q, _ := h.course.Bank.Quiz("week-1")
+	h.say("ana", "/quiz week-1", option(&q.Questions[0], true), option(&q.Questions[1], true))
+	got := h.say("ana", "/help", "/quiz")
+	mustContain(t, got, "(2/5)")
+	got = h.say("ana", "/quiz week-1")
+	mustContain(t, got, "(3/5)", q.Questions[2].Text.EN)
+}
+
+func TestReplayedAndForgedButtons(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima")
+	h.say("bob", "/register Bob Smith")
+	q, _ := h.course.Bank.Quiz("week-1")
+	qu := &q.Questions[0]
+
+	// Ana's button for the right answer, as her console received it.
+	h.say("ana", "/quiz week-1")
+	anaButton := bot.SignAnswerForTest(h.bot, h.participant("ana").ID, q.ID, qu.ID, qu.Correct)
+	h.say("ana", option(qu, true))
+	before := h.totals("ana")
+
+	// Pressing it again (a replayed update) changes nothing.
+	got := h.press("ana", anaButton)
+	mustContain(t, got, "already answered")
+	if after := h.totals("ana"); after != before {
+		t.Errorf("replay changed totals: %+v -> %+v", before, after)
+	}
+	// Bob pressing Ana's button is refused and earns nothing.
+	mustContain(t, h.press("bob", anaButton), "not valid for you")
+	// A tampered option (same MAC) is refused too.
+	tampered := strings.Replace(anaButton, fmt.Sprintf(":%d:", qu.Correct), fmt.Sprintf(":%d:", (qu.Correct+1)%len(qu.Options)), 1)
+	mustContain(t, h.press("ana", tampered), "not valid for you")
+	if tot := h.totals("bob"); tot.Total != 0 {
+		t.Errorf("bob earned %d points from forged presses", tot.Total)
+	}
+}
+
+// press delivers a button press with the given data as user.
+func (h *harness) press(user, data string) string {
+	h.t.Helper()
+	p := h.as(user, "en")
+	p.out.Reset()
+	u := bot.Update{Platform: bot.Console, UserID: user, ChatID: user, Choice: data}
+	if err := h.bot.Handle(context.Background(), u); err != nil {
+		h.t.Fatal(err)
+	}
+	return p.out.String()
+}
+
+func TestClosedQuizRefused(t *testing.T) {
+	h := newHarness(t, "2022-12-02T23:00")
+	h.say("ana", "/register Ana Lima")
+	q, _ := h.course.Bank.Quiz("week-7")
+	h.say("ana", "/quiz week-7")
+	button := bot.SignAnswerForTest(h.bot, h.participant("ana").ID, q.ID, q.Questions[0].ID, q.Questions[0].Correct)
+	h.clock.Advance(2 * time.Hour) // past 23:59 on 2 Dec: every quiz has closed
+	got := h.press("ana", button)
+	mustContain(t, got, "closed on Fri 2 Dec: answers are no longer accepted")
+	if tot := h.totals("ana"); tot.Total != 0 {
+		t.Errorf("a closed quiz earned %d points", tot.Total)
+	}
+	mustContain(t, h.say("ana", "/quiz week-7"), "closed on")
+	mustContain(t, h.say("ana", "/quiz"), "No open quiz")
+}
+
+func TestQuizNotYetOpen(t *testing.T) {
+	h := newHarness(t, "2022-10-21T14:59")
+	h.say("ana", "/register Ana Lima")
+	mustContain(t, h.say("ana", "/quiz week-1"), "opens on Fri 21 Oct at 15:00")
+	mustContain(t, h.say("ana", "/quiz week-9"), "There is no quiz called week-9")
+}
+
+func TestCoordinatorCommandRefusedToParticipant(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	ctx := context.Background()
+	h.say("ana", "/register Ana Lima", "Is the cafeteria open on Sundays?")
+	mustContain(t, h.say("ana", "/questions"), "only course coordinators")
+	if err := h.store.AddRosterCodes(ctx, []store.RosterEntry{{Code: "STAFF-0001", Name: "Christophe Marion", Coordinator: true}}); err != nil {
+		t.Fatal(err)
+	}
+	h.say("chris", "/start STAFF-0001")
+	got := h.say("chris", "/questions")
+	mustContain(t, got, "1 open question", "Is the cafeteria open on Sundays?")
+}
+
+func TestFAQAnswersInTheParticipantsLanguage(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima", "/language es")
+	got := h.say("ana", "¿Cómo obtengo el certificado?")
+	mustContain(t, got, "certificado de participación")
+	got = h.say("ana", "¿Puedo traer a mi perro al webinario?")
+	mustContain(t, got, "pasé su pregunta a la coordinación")
+}
+
+func TestAgendaInParticipantsZone(t *testing.T) {
+	h := newHarness(t, "2022-10-31T08:00")
+	h.say("ana", "/register Ana Lima", "/timezone America/Bogota")
+	got := h.say("ana", "/agenda")
+	// Tue 1 Nov 10:00 in Turin is CET (UTC+1): 04:00 in Bogota (UTC-5).
+	mustContain(t, got, "Week 3 sessions", "Tue 1 Nov, 10:00–11:30 Turin time", "Tue 1 Nov, 04:00–05:30 your time (America/Bogota)")
+	mustContain(t, h.say("ana", "/timezone Mars/Olympus"), "don't know the time zone")
+}
+
+func TestUnknownCommandAndFloodLimit(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	mustContain(t, h.say("ana", "/fly"), "don't know the command /fly")
+	lines := make([]string, 30)
+	for i := range lines {
+		lines[i] = "/help"
+	}
+	got := h.say("ana", lines...)
+	// The burst is 20 (one already spent on /fly): 19 answers, then silence.
+	if n := strings.Count(got, "What I can do"); n != 19 {
+		t.Errorf("answered %d of 30 rapid messages, want 19", n)
+	}
+	h.clock.Advance(5 * time.Second)
+	if n := strings.Count(h.say("ana", "/help"), "What I can do"); n != 1 {
+		t.Errorf("after a pause the bot did not answer")
+	}
+}
+
+func TestStoreOutageIsRedelivered(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima")
+	h.srv.Kill()
+	h.as("ana", "en")
+	err := h.bot.Handle(context.Background(), bot.Update{Platform: bot.Console, UserID: "ana", ChatID: "ana", Text: "/progress"})
+	if err == nil || !strings.Contains(err.Error(), "unavailable") {
+		t.Fatalf("Handle during an outage returned %v, want a storage-unavailable error", err)
+	}
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/elmabot/elmabot/bot/console"
+)
+
+// runConsole is the bot in a terminal: no token, and no Redis unless
+// REDIS_URL is set.
+func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
+	user := fs.String("user", "you", "who is speaking (the console account id)")
+	lang := fs.String("lang", "en", "the language your 'device' reports (en or es); the bot starts in it")
+	if _, err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d, err := g.wire(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a := console.New(g.env.Stdout, *user, *lang)
+	d.bot.Register(a)
+	g.banner(d)
+	return a.Run(ctx, g.env.Stdin, d.bot)
+}
+
+// banner tells, on stderr, what the console is running against.
+func (g *globals) banner(d *deps) {
+	w := g.env.Stderr
+	now := d.clock.Now().In(d.course.Location)
+	fmt.Fprintf(w, "elmabot console: %s; course clock %s (%s)\n", d.course.Title.EN, now.Format("Mon 2 Jan 2006 15:04"), d.course.Location)
+	if d.memory {
+		fmt.Fprintln(w, "storage: in-memory Redis: nothing will be kept after you quit (set REDIS_URL to keep data)")
+	}
+	fmt.Fprintln(w, "type /start, /help or a question; numbers choose buttons; Ctrl-D quits")
+}

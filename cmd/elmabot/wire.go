@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
+	"github.com/elmabot/elmabot/store"
+)
+
+// deps is everything a running bot is made of, built once by wire.
+type deps struct {
+	course  *course.Course
+	clock   schedule.Clock
+	catalog *locales.Catalog
+	store   *store.Store
+	bot     *bot.Bot
+	log     *slog.Logger
+	memory  bool // storage is an in-process Redis: nothing survives exit
+	closers []func() error
+}
+
+// Close releases what wire opened, last opened first.
+func (d *deps) Close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		_ = d.closers[i]()
+	}
+}
+
+// wire builds the bot. With REDIS_URL unset and allowMemory, storage is
+// an embedded in-process Redis running the very same store code.
+func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) (*deps, error) {
+	c, err := g.loadCourse()
+	if err != nil {
+		return nil, err
+	}
+	d := &deps{course: c, log: log}
+	if d.clock, err = g.clock(c); err != nil {
+		return nil, err
+	}
+	if d.catalog, err = locales.NewCatalog(); err != nil {
+		return nil, err
+	}
+	if err := g.openStore(ctx, d, allowMemory); err != nil {
+		return nil, err
+	}
+	secret, err := g.secret(d.memory)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	d.bot, err = bot.New(bot.Config{Course: c, Store: d.store, Catalog: d.catalog, Clock: d.clock, Logger: log, Secret: secret})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (g *globals) openStore(ctx context.Context, d *deps, allowMemory bool) error {
+	url := g.env.Getenv("REDIS_URL")
+	if url == "" && !allowMemory {
+		return fmt.Errorf("REDIS_URL is not set (e.g. redis://localhost:6379/0)")
+	}
+	if url != "" {
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		d.store = st
+		d.closers = append(d.closers, st.Close)
+		return nil
+	}
+	mr := miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		return fmt.Errorf("starting the in-memory store: %w", err)
+	}
+	d.memory = true
+	d.store = store.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}))
+	d.closers = append(d.closers, func() error { mr.Close(); return nil }, d.store.Close)
+	return nil
+}
+
+// secret is ELMA_SECRET, which signs quiz buttons; it must outlive
+// restarts when data does. A throwaway store gets a random one.
+func (g *globals) secret(memory bool) ([]byte, error) {
+	if s := g.env.Getenv("ELMA_SECRET"); s != "" {
+		if len(s) < 16 {
+			return nil, fmt.Errorf("ELMA_SECRET must be at least 16 characters")
+		}
+		return []byte(s), nil
+	}
+	if !memory {
+		return nil, fmt.Errorf("ELMA_SECRET is not set: it signs quiz buttons and must stay the same across restarts (e.g. openssl rand -hex 32)")
+	}
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	return b, err
+}
