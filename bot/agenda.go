@@ -52,18 +52,8 @@ func (r *request) zone() *time.Location {
 	return r.b.cfg.Course.Location
 }
 
-// concerns reports whether ev is for this participant: everything but
-// elective sessions, and the sessions of electives they follow (all of
-// them while they follow none, when the course says so).
-func (r *request) concerns(ev *schedule.Event) bool {
-	if ev.Kind != schedule.ElectiveSession {
-		return true
-	}
-	if len(r.p.Electives) == 0 {
-		return r.b.cfg.Course.Reminders.NoChoiceGetsAll
-	}
-	return slices.Contains(r.p.Electives, ev.Elective)
-}
+// concerns reports whether ev is for this participant.
+func (r *request) concerns(ev *schedule.Event) bool { return r.b.follows(r.p, ev) }
 
 // cmdAgenda lists this course week's sessions that concern the sender.
 func (r *request) cmdAgenda(string) error {

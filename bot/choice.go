@@ -28,6 +28,8 @@ func (r *request) choice() error {
 		return r.setTimeZone(value)
 	case "el":
 		return r.toggleElective(value)
+	case "rem":
+		return r.reminderChoice(value)
 	case "cmd":
 		return r.command(value, "")
 	}

@@ -34,6 +34,7 @@ func commandTable() []commandSpec {
 		{"next", participant, (*request).cmdNext},
 		{"electives", participant, (*request).cmdElectives},
 		{"timezone", participant, (*request).cmdTimeZone},
+		{"reminders", participant, (*request).cmdReminders},
 		{"name", participant, (*request).cmdName},
 		{"link", participant, (*request).cmdLink},
 		{"human", participant, (*request).cmdHuman},

@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,11 +39,9 @@ func (r *request) cmdQuiz(arg string) error {
 }
 
 // followsQuiz: weekly quizzes are for everyone; elective quizzes are
-// listed for the electives followed (all while none is chosen). Any open
-// quiz can still be started by name.
-func (r *request) followsQuiz(q *quiz.Quiz) bool {
-	return q.Kind != quiz.Elective || len(r.p.Electives) == 0 || slices.Contains(r.p.Electives, q.Elective)
-}
+// listed for the electives followed. Any open quiz can still be started
+// by name.
+func (r *request) followsQuiz(q *quiz.Quiz) bool { return r.b.followsQuiz(r.p, q) }
 
 // startQuiz sends the first unanswered question of quiz id.
 func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.StoredAnswer) error {

@@ -20,6 +20,7 @@ type Store interface {
 	SetLanguage(ctx context.Context, id store.ParticipantID, lang locales.Lang) error
 	SetTimeZone(ctx context.Context, id store.ParticipantID, tz string) error
 	SetElectives(ctx context.Context, id store.ParticipantID, electives []string) error
+	SetReminders(ctx context.Context, id store.ParticipantID, on bool, offsets []time.Duration) error
 	SetReachable(ctx context.Context, platform store.Platform, userID string, ok bool) error
 
 	RecordAnswer(ctx context.Context, a store.Answer) (store.AnswerResult, error)

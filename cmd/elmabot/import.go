@@ -16,7 +16,7 @@ import (
 // importFlags describe the quiz an export becomes.
 type importFlags struct {
 	lang, id, kind, elective, titleEN, titleES, opens, closes, out string
-	week, points                                                  int
+	week, points                                                   int
 }
 
 func (f *importFlags) register(fs *flag.FlagSet) {
