@@ -110,6 +110,34 @@ func (b *Bot) deliverOne(ctx context.Context, st NotifyStore, s schedule.Send, i
 	return nil
 }
 
+// Audience counts the participants s would be sent to now, marking and
+// sending nothing: the coordinators' preview.
+func (b *Bot) Audience(ctx context.Context, s schedule.Send) (int, error) {
+	st, ok := b.cfg.Store.(NotifyStore)
+	if !ok {
+		return 0, errors.New("bot: the store cannot list participants")
+	}
+	ids, err := st.ParticipantIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		p, err := st.Participant(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		text, err := b.compose(ctx, &p, s, b.cfg.Clock.Now())
+		if err != nil {
+			return 0, err
+		}
+		if text != "" {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // sendTo writes to the participant's first reachable account on a
 // platform the bot serves; an account that blocked the bot is marked and
 // the next one is tried. Nobody gets the same message in two apps.

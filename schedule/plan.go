@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -48,13 +49,7 @@ func Plan(a *Agenda, bank *quiz.Bank, s PlanSettings) []Send {
 		if ev.Kind == Quizzes {
 			continue // announced by the quiz itself when it opens
 		}
-		for _, off := range s.Reminders.Offsets {
-			out = append(out, Send{
-				ID:   fmt.Sprintf("rem:%s:%s", ev.ID, off),
-				Kind: Reminder, At: ev.Start.Add(-off), Expires: ev.Start,
-				Event: ev, Offset: off,
-			})
-		}
+		out = append(out, reminders(ev, s.Reminders.Offsets)...)
 	}
 	out = append(out, quizSends(bank, s)...)
 	if !s.CourseEnd.IsZero() {
@@ -64,6 +59,30 @@ func Plan(a *Agenda, bank *quiz.Bank, s PlanSettings) []Send {
 	return out
 }
 
+// reminders plans one send per offset. Each expires when the next one
+// comes due, so a bot back from downtime sends only the latest reminder
+// of a session, never "in a day" and "in 15 minutes" together.
+func reminders(ev *Event, offsets []time.Duration) []Send {
+	offs := slices.Clone(offsets)
+	slices.Sort(offs)
+	var out []Send
+	expires := ev.Start
+	for _, off := range offs {
+		at := ev.Start.Add(-off)
+		out = append(out, Send{
+			ID:   fmt.Sprintf("rem:%s:%s", ev.ID, off),
+			Kind: Reminder, At: at, Expires: expires,
+			Event: ev, Offset: off,
+		})
+		expires = at
+	}
+	return out
+}
+
+// announceFor is how long a quiz's opening is news: a bot back from
+// downtime does not announce quizzes that opened days ago.
+const announceFor = 24 * time.Hour
+
 // quizSends announces each quiz when it opens, and nudges once for all
 // the quizzes that close at the same instant.
 func quizSends(bank *quiz.Bank, s PlanSettings) []Send {
@@ -71,7 +90,11 @@ func quizSends(bank *quiz.Bank, s PlanSettings) []Send {
 	closing := map[time.Time][]*quiz.Quiz{}
 	for i := range bank.Quizzes {
 		q := &bank.Quizzes[i]
-		out = append(out, Send{ID: "open:" + string(q.ID), Kind: QuizOpens, At: q.Opens, Expires: q.Closes, Quizzes: []*quiz.Quiz{q}})
+		expires := q.Opens.Add(announceFor)
+		if q.Closes.Before(expires) {
+			expires = q.Closes
+		}
+		out = append(out, Send{ID: "open:" + string(q.ID), Kind: QuizOpens, At: q.Opens, Expires: expires, Quizzes: []*quiz.Quiz{q}})
 		closing[q.Closes] = append(closing[q.Closes], q)
 	}
 	if s.NudgeBefore <= 0 {

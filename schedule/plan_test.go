@@ -37,14 +37,18 @@ func TestPlanAcrossDST(t *testing.T) {
 	}{
 		// Mon 24 Oct 15:00 CEST = 13:00Z.
 		{"rem:w2-plenary:15m0s", "2022-10-24T12:45:00Z", "2022-10-24T13:00:00Z"},
-		{"rem:w2-plenary:24h0m0s", "2022-10-23T13:00:00Z", "2022-10-24T13:00:00Z"},
+		// The day-before reminder gives way to the 15-minute one.
+		{"rem:w2-plenary:24h0m0s", "2022-10-23T13:00:00Z", "2022-10-24T12:45:00Z"},
 		// Tue 1 Nov 10:00 CET = 09:00Z; a day before is still CET.
-		{"rem:w3-measuring-1:24h0m0s", "2022-10-31T09:00:00Z", "2022-11-01T09:00:00Z"},
+		{"rem:w3-measuring-1:24h0m0s", "2022-10-31T09:00:00Z", "2022-11-01T08:45:00Z"},
 		// Fri 4 Nov 14:00 CET = 13:00Z.
 		{"rem:w3-plenary:15m0s", "2022-11-04T12:45:00Z", "2022-11-04T13:00:00Z"},
 		// Quizzes open with the Friday slots: 28 Oct 16:00 CEST, 4 Nov 16:00 CET.
-		{"open:week-2", "2022-10-28T14:00:00Z", "2022-12-02T22:59:00Z"},
-		{"open:week-3", "2022-11-04T15:00:00Z", "2022-12-02T22:59:00Z"},
+		// An opening is news for a day.
+		{"open:week-2", "2022-10-28T14:00:00Z", "2022-10-29T14:00:00Z"},
+		{"open:week-3", "2022-11-04T15:00:00Z", "2022-11-05T15:00:00Z"},
+		// Week 7 opens 8 hours before everything closes.
+		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-02T22:59:00Z"},
 		// All quizzes close at 23:59 on 2 Dec (CET); the nudge is 48 h before.
 		{"nudge:20221202T2259Z", "2022-11-30T22:59:00Z", "2022-12-02T22:59:00Z"},
 		{"summary", "2022-12-02T23:00:00Z", "2022-12-09T23:00:00Z"},

@@ -36,6 +36,7 @@ func commands() []command {
 		{"check", "check the course files; exit 1 listing every problem", runCheck},
 		{"agenda", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
 		{"import", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
+		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
 	}
 }

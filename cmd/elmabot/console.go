@@ -25,6 +25,11 @@ func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string
 	defer d.Close()
 	a := console.New(g.env.Stdout, *user, *lang)
 	d.bot.Register(a)
+	stop, err := d.startReminders(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	g.banner(d)
 	return a.Run(ctx, g.env.Stdin, d.bot)
 }
@@ -37,5 +42,20 @@ func (g *globals) banner(d *deps) {
 	if d.memory {
 		fmt.Fprintln(w, "storage: in-memory Redis: nothing will be kept after you quit (set REDIS_URL to keep data)")
 	}
+	if next := nextSend(d); next != "" {
+		fmt.Fprintln(w, next)
+	}
 	fmt.Fprintln(w, "type /start, /help or a question; numbers choose buttons; Ctrl-D quits")
+}
+
+// nextSend names the next planned reminder, so a newcomer knows when to
+// expect one.
+func nextSend(d *deps) string {
+	now := d.clock.Now()
+	for _, s := range plan(d.course) {
+		if s.At.After(now) {
+			return fmt.Sprintf("next reminder: %s at %s", s.ID, s.At.In(d.course.Location).Format("Mon 2 Jan 15:04"))
+		}
+	}
+	return ""
 }

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,5 +177,69 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// syncBuffer lets the test read what the console wrote while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor polls out until it holds want; the deadline only bounds a
+// failing test.
+func waitFor(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("console never showed %q:\n%s", want, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestConsoleShowsRemindersAsTheClockPasses: a participant registered in
+// the console gets the 15-minute reminder of the 15:00 plenary when the
+// clock reaches 14:45, and only once.
+func TestConsoleShowsRemindersAsTheClockPasses(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	in, feed := io.Pipe()
+	out := &syncBuffer{}
+	env := Env{Stdin: in, Stdout: out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Clock: clock}
+	done := make(chan int)
+	go func() { done <- Main(context.Background(), []string{"--now", "2022-10-24T14:40", "console"}, env) }()
+	fmt.Fprintln(feed, "/register Ana Lima")
+	waitFor(t, out, "You are registered")
+	clock.Advance(5 * time.Minute)
+	waitFor(t, out, "Reminder: this session starts in 15 minutes")
+	clock.Advance(time.Minute)
+	fmt.Fprintln(feed, "/help")
+	waitFor(t, out, "What I can do")
+	feed.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("console exited %d", code)
+	}
+	transcript := out.String()
+	// Sends that came due before the console started may reach Ana too,
+	// depending on whether she registered before their wave ran; the
+	// 15-minute reminder was due after, and must come exactly once.
+	if n := strings.Count(transcript, "starts in 15 minutes"); n != 1 {
+		t.Errorf("%d reminders shown, want 1:\n%s", n, transcript)
+	}
+	if !strings.Contains(transcript, "Global and regional labour migration trends") {
+		t.Errorf("the reminder does not name the plenary:\n%s", transcript)
 	}
 }

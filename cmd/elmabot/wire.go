@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/go-co-op/gocron/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/elmabot/elmabot/bot"
@@ -104,4 +105,22 @@ func (g *globals) secret(memory bool) ([]byte, error) {
 	b := make([]byte, 32)
 	_, err := rand.Read(b)
 	return b, err
+}
+
+// startReminders runs the course's plan on gocron with the bot as the
+// deliverer; the returned func stops it.
+func (d *deps) startReminders(ctx context.Context, locker gocron.Locker) (func(), error) {
+	r, err := schedule.NewRunner(ctx, d.clock, d.bot, locker, d.log)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Load(plan(d.course)); err != nil {
+		return nil, err
+	}
+	r.Start()
+	return func() {
+		if err := r.Shutdown(); err != nil {
+			d.log.Warn("stopping the scheduler", "err", err)
+		}
+	}, nil
 }

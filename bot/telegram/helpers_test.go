@@ -1,0 +1,150 @@
+package telegram_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
+)
+
+// runClock moves a fake clock forward in small steps whenever something
+// waits on it, until the test ends. Time thus passes only while the code
+// under test is waiting, never in the middle of what it measures.
+func runClock(t testing.TB, clock *clockwork.FakeClock, step time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for clock.BlockUntilContext(ctx, 1) == nil {
+			clock.Advance(step)
+			runtime.Gosched()
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// start is a fake clock at a fixed instant of the course.
+func start() *clockwork.FakeClock {
+	return clockwork.NewFakeClockAt(time.Date(2022, 10, 17, 9, 0, 0, 0, time.UTC))
+}
+
+// newAdapter makes an adapter talking to srv; change adjusts its config.
+func newAdapter(t testing.TB, srv *telegramtest.Server, clock clockwork.Clock, change ...func(*telegram.Config)) *telegram.Adapter {
+	t.Helper()
+	cfg := telegram.Config{
+		Token:       telegramtest.Token,
+		APIURL:      srv.URL(),
+		Clock:       clock,
+		PollTimeout: time.Second,
+	}
+	for _, c := range change {
+		c(&cfg)
+	}
+	a, err := telegram.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// startRun runs the adapter's update loop until the test ends and checks
+// it then stops cleanly.
+func startRun(t testing.TB, a *telegram.Adapter, h bot.Handler) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, h) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run returned %v after cancel, want nil", err)
+		}
+	})
+}
+
+// echo is a small real handler: it answers every update through the
+// messenger, and can fail a number of times first, as a core would
+// while its store is down.
+type echo struct {
+	out bot.Messenger
+
+	mu    sync.Mutex
+	got   []bot.Update
+	fails map[string]int // by ChatID: how many more times to fail
+}
+
+func newEcho(out bot.Messenger) *echo {
+	return &echo{out: out, fails: map[string]int{}}
+}
+
+func (e *echo) failFor(chatID string, times int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.fails[chatID] = times
+}
+
+func (e *echo) Handle(ctx context.Context, u bot.Update) error {
+	e.mu.Lock()
+	e.got = append(e.got, u)
+	failing := e.fails[u.ChatID] > 0
+	if failing {
+		e.fails[u.ChatID]--
+	}
+	e.mu.Unlock()
+	if failing {
+		return errors.New("store unavailable")
+	}
+	_, err := e.out.Send(ctx, bot.Reply{ChatID: u.ChatID, Text: "echo: " + describe(u)})
+	return err
+}
+
+func describe(u bot.Update) string {
+	switch {
+	case u.Poll != nil:
+		return fmt.Sprintf("poll %s %v", u.Poll.PollID, u.Poll.Options)
+	case u.Choice != "":
+		return "choice " + u.Choice
+	}
+	return u.Text
+}
+
+func (e *echo) updates() []bot.Update {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]bot.Update(nil), e.got...)
+}
+
+// checkPacing asserts Telegram's limits on a series of call times per
+// chat: no chat gets two calls less than gap apart, and no one-second
+// window holds more than rate calls.
+func checkPacing(t *testing.T, byChat map[string][]time.Time, gap time.Duration, rate int) {
+	t.Helper()
+	var all []time.Time
+	for chat, times := range byChat {
+		sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+		for i := 1; i < len(times); i++ {
+			if d := times[i].Sub(times[i-1]); d < gap {
+				t.Errorf("chat %s: two calls %v apart, want >= %v", chat, d, gap)
+			}
+		}
+		all = append(all, times...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
+	for i := rate; i < len(all); i++ {
+		if d := all[i].Sub(all[i-rate]); d < time.Second {
+			t.Fatalf("calls %d..%d fall within %v: more than %d in one second", i-rate, i, d, rate)
+		}
+	}
+}

@@ -1,0 +1,287 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/elmabot/elmabot/bot"
+)
+
+// allowedUpdates are the update kinds the bot asks Telegram for.
+func allowedUpdates() []string { return []string{"message", "callback_query", "poll_answer"} }
+
+// privateOnly answers a command sent in a group: the bot keeps each
+// person's course to their private chat.
+const privateOnly = "I only talk in private chats: open a chat with me and write there.\n" +
+	"Solo converso en chats privados: abre un chat conmigo y escríbeme allí."
+
+// Run long-polls Telegram and hands every update to h until ctx is done;
+// it then returns nil. It returns an error only when Telegram refuses
+// the token.
+//
+// An update is confirmed to Telegram (the getUpdates offset moves past
+// it) only after h handled it. When h fails, Run waits (1 s, 2 s, 4 s ...
+// up to 30 s on the clock) and asks for the same updates again, so a crash
+// or a storage outage loses nothing. Updates of different chats are
+// handled side by side, those of one chat in order; an update already
+// handled while an earlier one of another chat failed is not handed over
+// twice by the same Run.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	offset := 0
+	handled := map[int]bool{}
+	failures := 0
+	for ctx.Err() == nil {
+		ups, err := a.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if refused(err) {
+				return err
+			}
+			failures++
+			wait := max(backoff(failures-1), retryAfter(err))
+			a.log.Warn("telegram: getUpdates failed", "err", err, "retry_in", wait)
+			_ = sleep(ctx, a.clock, wait)
+			continue
+		}
+		next, ok := a.handleBatch(ctx, h, ups, handled)
+		offset = max(offset, next)
+		if ok {
+			failures = 0
+			continue
+		}
+		failures++
+		wait := backoff(failures - 1)
+		a.log.Warn("telegram: update not handled, will ask again", "update", next, "retry_in", wait)
+		_ = sleep(ctx, a.clock, wait)
+	}
+	return nil
+}
+
+func (a *Adapter) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.pollTimeout+sendTimeout)
+	defer cancel()
+	cfg := tgbotapi.UpdateConfig{
+		Offset:         offset,
+		Limit:          100,
+		Timeout:        int(a.pollTimeout / time.Second),
+		AllowedUpdates: allowedUpdates(),
+	}
+	ups, err := a.bot(ctx).GetUpdates(cfg)
+	if err != nil {
+		return nil, a.wrap("getUpdates", err)
+	}
+	return ups, nil
+}
+
+// refused tells a bad token (401, or 404 for a malformed one) from
+// trouble worth waiting out.
+func refused(err error) bool {
+	var apiErr *tgbotapi.Error
+	return errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound)
+}
+
+func retryAfter(err error) time.Duration {
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		return time.Duration(apiErr.RetryAfter) * time.Second
+	}
+	return 0
+}
+
+// incoming is an update ready for delivery.
+type incoming struct {
+	id       int
+	lane     string      // updates of one lane are delivered in order
+	update   *bot.Update // nil when there is nothing for the core
+	callback string      // a callback query to answer first
+	group    int64       // a group chat to send privateOnly to
+}
+
+// handleBatch delivers a batch, one goroutine per lane, and returns the
+// offset to confirm: past every update from the start of the batch that
+// was handled. ok is false when some update was not. handled carries,
+// from one batch to the next, the updates above the offset that were
+// already handled.
+func (a *Adapter) handleBatch(ctx context.Context, h bot.Handler, ups []tgbotapi.Update, handled map[int]bool) (next int, ok bool) {
+	if len(ups) == 0 {
+		return 0, true
+	}
+	lanes := map[string][]incoming{}
+	var order []string
+	for _, u := range ups {
+		if handled[u.UpdateID] {
+			continue
+		}
+		in := a.convert(u)
+		if _, seen := lanes[in.lane]; !seen {
+			order = append(order, in.lane)
+		}
+		lanes[in.lane] = append(lanes[in.lane], in)
+	}
+	a.deliverLanes(ctx, h, order, lanes, handled)
+	last := ups[len(ups)-1].UpdateID
+	next = last + 1
+	for _, u := range ups {
+		if !handled[u.UpdateID] {
+			next = u.UpdateID
+			break
+		}
+	}
+	for id := range handled {
+		if id < next {
+			delete(handled, id)
+		}
+	}
+	return next, next > last
+}
+
+// deliverLanes runs the lanes side by side, at most a.workers at once;
+// a lane stops at its first failure so its order holds.
+func (a *Adapter) deliverLanes(ctx context.Context, h bot.Handler, order []string, lanes map[string][]incoming, handled map[int]bool) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, a.workers)
+	for _, key := range order {
+		lane := lanes[key]
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			for _, in := range lane {
+				if err := a.deliver(ctx, h, in); err != nil {
+					a.log.Warn("telegram: handler failed", "update", in.id, "err", err)
+					return
+				}
+				mu.Lock()
+				handled[in.id] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (a *Adapter) deliver(ctx context.Context, h bot.Handler, in incoming) error {
+	if in.callback != "" {
+		a.answerCallback(ctx, in.callback)
+	}
+	if in.group != 0 {
+		if _, err := a.sendText(ctx, in.group, privateOnly, nil); err != nil {
+			a.log.Info("telegram: could not answer in a group", "chat", in.group, "err", err)
+		}
+		return nil
+	}
+	if in.update == nil {
+		return nil
+	}
+	return h.Handle(ctx, *in.update)
+}
+
+// answerCallback stops the button's spinner at once, before the core
+// works; it bypasses the outbox, whose limits are for messages. A failure
+// (say, a query answered before a redelivery) changes nothing for the
+// update.
+func (a *Adapter) answerCallback(ctx context.Context, id string) {
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	if _, err := a.bot(ctx).Request(tgbotapi.NewCallback(id, "")); err != nil {
+		a.log.Debug("telegram: answerCallbackQuery failed", "id", id, "err", err)
+	}
+}
+
+// convert turns a Telegram update into what the core understands.
+func (a *Adapter) convert(u tgbotapi.Update) incoming {
+	in := incoming{id: u.UpdateID}
+	switch {
+	case u.Message != nil:
+		fromMessage(u.Message, &in)
+	case u.CallbackQuery != nil:
+		fromCallback(u.CallbackQuery, &in)
+	case u.PollAnswer != nil:
+		fromPollAnswer(u.PollAnswer, &in)
+	}
+	return in
+}
+
+func fromMessage(m *tgbotapi.Message, in *incoming) {
+	if m.Chat == nil || m.From == nil || m.From.IsBot {
+		return
+	}
+	in.lane = chatKey(m.Chat.ID)
+	if m.Chat.Type != "private" {
+		if strings.HasPrefix(m.Text, "/") {
+			in.group = m.Chat.ID
+		}
+		return
+	}
+	if strings.TrimSpace(m.Text) == "" {
+		return
+	}
+	up := person(m.From, m.Chat.ID)
+	up.Text = plainCommand(m.Text)
+	in.update = &up
+}
+
+func fromCallback(q *tgbotapi.CallbackQuery, in *incoming) {
+	in.callback = q.ID
+	if q.From == nil || q.Data == "" {
+		return
+	}
+	chatID := q.From.ID
+	if q.Message != nil && q.Message.Chat != nil {
+		if q.Message.Chat.Type != "private" {
+			return
+		}
+		chatID = q.Message.Chat.ID
+	}
+	in.lane = chatKey(chatID)
+	up := person(q.From, chatID)
+	up.Choice = q.Data
+	in.update = &up
+}
+
+// fromPollAnswer routes a vote to the voter's private chat, whose id is
+// the user's id.
+func fromPollAnswer(p *tgbotapi.PollAnswer, in *incoming) {
+	if p.User.ID == 0 {
+		return // an anonymous vote; the bot's quizzes are not anonymous
+	}
+	in.lane = chatKey(p.User.ID)
+	up := person(&p.User, p.User.ID)
+	up.Poll = &bot.PollAnswer{PollID: p.PollID, Options: append([]int(nil), p.OptionIDs...)}
+	in.update = &up
+}
+
+func person(u *tgbotapi.User, chatID int64) bot.Update {
+	return bot.Update{
+		Platform: bot.Telegram,
+		UserID:   strconv.FormatInt(u.ID, 10),
+		ChatID:   chatKey(chatID),
+		Name:     strings.TrimSpace(u.FirstName + " " + u.LastName),
+		LangHint: u.LanguageCode,
+	}
+}
+
+func chatKey(id int64) string { return strconv.FormatInt(id, 10) }
+
+// plainCommand drops the "@botname" Telegram clients may add to a
+// command ("/start@elma_bot CODE" -> "/start CODE").
+func plainCommand(text string) string {
+	if !strings.HasPrefix(text, "/") {
+		return text
+	}
+	word, rest, spaced := strings.Cut(text, " ")
+	word, _, _ = strings.Cut(word, "@")
+	if spaced {
+		return word + " " + rest
+	}
+	return word
+}

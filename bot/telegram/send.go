@@ -1,0 +1,323 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/elmabot/elmabot/bot"
+)
+
+// Limits of the Bot API (10.1), in characters as Telegram counts them
+// (UTF-16 code units) or bytes where it says so.
+const (
+	maxText         = 4096
+	maxCallbackData = 64 // bytes
+	maxQuestion     = 300
+	maxOption       = 100
+	maxOptions      = 12
+	maxExplanation  = 200
+	maxCommands     = 100
+	maxCommandDesc  = 256
+)
+
+// A poll's close_date must lie between 5 s and 2628000 s ahead; the
+// lower bound gets a margin for the time the request takes.
+const (
+	closeDateMin = 10 * time.Second
+	closeDateMax = 2628000 * time.Second
+)
+
+// Send delivers a reply through the outbox: a quiz question as a native,
+// non-anonymous quiz poll, anything else as plain text (no parse mode, so
+// whatever a user typed is shown as typed) with its buttons as an inline
+// keyboard. A text longer than Telegram takes is split at line breaks,
+// the buttons going under the last part.
+func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
+	chatID, err := strconv.ParseInt(r.ChatID, 10, 64)
+	if err != nil {
+		return bot.Sent{}, fmt.Errorf("telegram: chat id %q is not a Telegram chat", r.ChatID)
+	}
+	if r.Quiz == nil {
+		return a.sendText(ctx, chatID, r.Text, r.Buttons)
+	}
+	if strings.TrimSpace(r.Text) != "" {
+		if _, err := a.sendText(ctx, chatID, r.Text, nil); err != nil {
+			return bot.Sent{}, err
+		}
+	}
+	return a.sendQuiz(ctx, chatID, r.Quiz)
+}
+
+func (a *Adapter) sendText(ctx context.Context, chatID int64, text string, buttons [][]bot.Button) (bot.Sent, error) {
+	markup, err := keyboard(buttons)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	parts := splitText(text, maxText)
+	if len(parts) == 0 {
+		return bot.Sent{}, errors.New("telegram: empty message")
+	}
+	var sent bot.Sent
+	for i, part := range parts {
+		msg := tgbotapi.NewMessage(chatID, part)
+		if i == len(parts)-1 && markup != nil {
+			msg.ReplyMarkup = *markup
+		}
+		m, err := a.sendMessage(ctx, msg)
+		if err != nil {
+			return sent, err
+		}
+		sent.MessageID = strconv.Itoa(m.MessageID)
+	}
+	return sent, nil
+}
+
+func (a *Adapter) sendMessage(ctx context.Context, msg tgbotapi.MessageConfig) (tgbotapi.Message, error) {
+	var m tgbotapi.Message
+	err := a.out.Do(ctx, strconv.FormatInt(msg.ChatID, 10), func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		var err error
+		m, err = a.bot(ctx).Send(msg)
+		return err
+	})
+	return m, err
+}
+
+// keyboard builds the inline keyboard; Telegram takes at most 64 bytes of
+// callback data per button.
+func keyboard(rows [][]bot.Button) (*tgbotapi.InlineKeyboardMarkup, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		if len(row) == 0 {
+			continue
+		}
+		line := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			if len(b.Data) == 0 || len(b.Data) > maxCallbackData {
+				return nil, fmt.Errorf("telegram: button %q: callback data must be 1-%d bytes, is %d", b.Label, maxCallbackData, len(b.Data))
+			}
+			if strings.TrimSpace(b.Label) == "" {
+				return nil, fmt.Errorf("telegram: button with data %q has no label", b.Data)
+			}
+			line = append(line, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, line)
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return nil, nil
+	}
+	return &kb, nil
+}
+
+// inputPollOption is the Bot API's InputPollOption, which the library
+// predates.
+type inputPollOption struct {
+	Text string `json:"text"`
+}
+
+func (a *Adapter) sendQuiz(ctx context.Context, chatID int64, q *bot.QuizPoll) (bot.Sent, error) {
+	params, err := a.quizParams(chatID, q)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	var resp *tgbotapi.APIResponse
+	err = a.out.Do(ctx, strconv.FormatInt(chatID, 10), func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		var err error
+		resp, err = a.bot(ctx).MakeRequest("sendPoll", params)
+		return err
+	})
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	var m tgbotapi.Message
+	if err := json.Unmarshal(resp.Result, &m); err != nil || m.Poll == nil || m.Poll.ID == "" {
+		return bot.Sent{}, fmt.Errorf("telegram: sendPoll: reply carries no poll (%v)", err)
+	}
+	return bot.Sent{MessageID: strconv.Itoa(m.MessageID), PollID: m.Poll.ID}, nil
+}
+
+// quizParams builds sendPoll as Bot API 10.1 has it: options as
+// InputPollOption objects, a quiz that is not anonymous (so answers come
+// back as poll_answer updates naming the person), the correct option in
+// correct_option_ids. Telegram keeps the correct option to itself for
+// showing it; the core keeps its own copy, keyed by the poll id.
+func (a *Adapter) quizParams(chatID int64, q *bot.QuizPoll) (tgbotapi.Params, error) {
+	if n := len(q.Options); n < 1 || n > maxOptions {
+		return nil, fmt.Errorf("telegram: a quiz takes 1-%d options, not %d", maxOptions, n)
+	}
+	if q.Correct < 0 || q.Correct >= len(q.Options) {
+		return nil, fmt.Errorf("telegram: correct option %d out of range", q.Correct)
+	}
+	question := a.clip("question", q.Question, maxQuestion)
+	if strings.TrimSpace(question) == "" {
+		return nil, errors.New("telegram: quiz without a question")
+	}
+	options := make([]inputPollOption, len(q.Options))
+	for i, o := range q.Options {
+		if strings.TrimSpace(o) == "" {
+			return nil, fmt.Errorf("telegram: quiz option %d is empty", i)
+		}
+		options[i] = inputPollOption{Text: a.clip("option", o, maxOption)}
+	}
+	p := tgbotapi.Params{
+		"chat_id":      strconv.FormatInt(chatID, 10),
+		"question":     question,
+		"is_anonymous": "false",
+		"type":         "quiz",
+	}
+	if err := p.AddInterface("options", options); err != nil {
+		return nil, err
+	}
+	if err := p.AddInterface("correct_option_ids", []int{q.Correct}); err != nil {
+		return nil, err
+	}
+	p.AddNonEmpty("explanation", a.clip("explanation", explanationLines(q.Explanation), maxExplanation))
+	if d := q.CloseAt.Sub(a.clock.Now()); !q.CloseAt.IsZero() && d >= closeDateMin && d <= closeDateMax {
+		p["close_date"] = strconv.FormatInt(q.CloseAt.Unix(), 10)
+	}
+	return p, nil
+}
+
+// explanationLines keeps the two line feeds Telegram allows in an
+// explanation and turns the rest into spaces.
+func explanationLines(s string) string {
+	var b strings.Builder
+	feeds := 0
+	for _, r := range s {
+		if r == '\n' {
+			feeds++
+			if feeds > 2 {
+				r = ' '
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// clip shortens s to max characters with an ellipsis, and says so in the
+// log: course texts are written to fit, so this is a content slip.
+func (a *Adapter) clip(what, s string, max int) string {
+	if units(s) <= max {
+		return s
+	}
+	a.log.Warn("telegram: text too long, shortened", "what", what, "limit", max, "text", s)
+	head, _ := cut(s, max-1)
+	return head + "…"
+}
+
+// units counts a string's length as Telegram does, in UTF-16 code units.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// cut splits s after at most max UTF-16 units, on a rune boundary.
+func cut(s string, max int) (head, tail string) {
+	n := 0
+	for i, r := range s {
+		n += utf16.RuneLen(r)
+		if n > max {
+			return s[:i], s[i:]
+		}
+	}
+	return s, ""
+}
+
+// splitText breaks a long text into parts Telegram accepts, preferring a
+// line break, then a space, near the end of each part. Blank parts are
+// dropped.
+func splitText(s string, max int) []string {
+	var parts []string
+	for strings.TrimSpace(s) != "" {
+		head, tail := cut(s, max)
+		if tail != "" {
+			if i := strings.LastIndex(head, "\n"); i > 0 {
+				head, tail = s[:i], s[i+1:]
+			} else if i := strings.LastIndex(head, " "); i > 0 {
+				head, tail = s[:i], s[i+1:]
+			}
+		}
+		if strings.TrimSpace(head) != "" {
+			parts = append(parts, head)
+		}
+		s = tail
+	}
+	return parts
+}
+
+// SetCommands sets the command menu for one language (ISO 639-1 code;
+// "" sets the menu for everyone without a menu of their own).
+func (a *Adapter) SetCommands(ctx context.Context, lang string, cmds []bot.CommandInfo) error {
+	if len(cmds) > maxCommands {
+		return fmt.Errorf("telegram: at most %d commands, not %d", maxCommands, len(cmds))
+	}
+	list := make([]tgbotapi.BotCommand, 0, len(cmds))
+	for _, c := range cmds {
+		if !validCommand(c.Name) {
+			return fmt.Errorf("telegram: command %q: 1-32 lowercase letters, digits or underscores", c.Name)
+		}
+		if strings.TrimSpace(c.Description) == "" {
+			return fmt.Errorf("telegram: command %q has no description", c.Name)
+		}
+		list = append(list, tgbotapi.BotCommand{Command: c.Name, Description: a.clip("command description", c.Description, maxCommandDesc)})
+	}
+	code, err := languageCode(lang)
+	if err != nil {
+		return err
+	}
+	p := tgbotapi.Params{}
+	if err := p.AddInterface("commands", list); err != nil {
+		return err
+	}
+	p.AddNonEmpty("language_code", code)
+	return a.out.Do(ctx, "setMyCommands", func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		_, err := a.bot(ctx).MakeRequest("setMyCommands", p)
+		return err
+	})
+}
+
+func validCommand(name string) bool {
+	if len(name) == 0 || len(name) > 32 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// languageCode reduces a language tag such as "es-CO" to the two-letter
+// code Telegram wants.
+func languageCode(lang string) (string, error) {
+	if lang == "" {
+		return "", nil
+	}
+	code, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	code, _, _ = strings.Cut(code, "_")
+	if len(code) != 2 || code[0] < 'a' || code[0] > 'z' || code[1] < 'a' || code[1] > 'z' {
+		return "", fmt.Errorf("telegram: %q is not a two-letter language code", lang)
+	}
+	return code, nil
+}

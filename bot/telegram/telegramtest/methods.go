@@ -1,0 +1,261 @@
+package telegramtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// serve answers a valid call the way Telegram would.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p map[string]string) {
+	switch method {
+	case "getMe":
+		writeOK(w, apiUser{ID: BotID, IsBot: true, FirstName: "e-LMA", Username: BotUsername})
+	case "getUpdates":
+		s.getUpdates(w, r, p)
+	case "sendMessage":
+		s.sendMessage(w, p)
+	case "sendPoll":
+		s.sendPoll(w, p)
+	case "editMessageText":
+		s.editMessageText(w, p)
+	case "answerCallbackQuery", "deleteMessage":
+		writeOK(w, true)
+	case "setMyCommands":
+		s.setMyCommands(w, p)
+	default:
+		writeError(w, http.StatusNotFound, "Not Found: telegramtest does not serve "+method, 0)
+	}
+}
+
+// getUpdates confirms what lies below offset and returns what is left,
+// waiting a little for new updates when asked to long-poll.
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string]string) {
+	offset := atoi(p["offset"])
+	limit := atoi(p["limit"])
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	wait := time.Duration(atoi(p["timeout"])) * time.Second
+	deadline := time.NewTimer(min(wait, longPollCap))
+	defer deadline.Stop()
+	for {
+		batch, changed := s.takeUpdates(offset, limit)
+		if len(batch) > 0 || wait <= 0 {
+			writeUpdates(w, batch)
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			writeUpdates(w, nil)
+			return
+		case <-s.closed:
+			writeUpdates(w, nil)
+			return
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+func (s *Server) takeUpdates(offset, limit int) ([]json.RawMessage, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if offset > 0 {
+		s.confirm(offset)
+	}
+	var batch []json.RawMessage
+	for _, q := range s.queue {
+		if len(batch) == limit {
+			break
+		}
+		batch = append(batch, q.body)
+		s.deliveries[q.id]++
+	}
+	return batch, s.changed
+}
+
+// confirm forgets every update below offset, as Telegram does.
+func (s *Server) confirm(offset int) {
+	i := 0
+	for i < len(s.queue) && s.queue[i].id < offset {
+		i++
+	}
+	s.queue = s.queue[i:]
+	s.confirmed = max(s.confirmed, offset)
+}
+
+func writeUpdates(w http.ResponseWriter, batch []json.RawMessage) {
+	var b bytes.Buffer
+	b.WriteString(`{"ok":true,"result":[`)
+	for i, u := range batch {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(u)
+	}
+	b.WriteString("]}")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b.Bytes())
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, p map[string]string) {
+	chatID, ok := s.reachable(w, p)
+	if !ok {
+		return
+	}
+	buttons, markup := parseKeyboard(p["reply_markup"])
+	s.mu.Lock()
+	s.nextMessage++
+	out := Outgoing{MessageID: s.nextMessage, ChatID: chatID, Text: p["text"], Buttons: buttons, At: s.clock.Now()}
+	s.outgoing[chatID] = append(s.outgoing[chatID], out)
+	s.mu.Unlock()
+	msg := s.botMessage(out)
+	msg.ReplyMarkup = markup
+	writeOK(w, msg)
+}
+
+// reachable reads chat_id and refuses chats that blocked the bot.
+func (s *Server) reachable(w http.ResponseWriter, p map[string]string) (int64, bool) {
+	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+		return 0, false
+	}
+	s.mu.Lock()
+	blocked := s.blocked[chatID]
+	s.mu.Unlock()
+	if blocked {
+		writeError(w, http.StatusForbidden, "Forbidden: bot was blocked by the user", 0)
+		return 0, false
+	}
+	return chatID, true
+}
+
+func parseKeyboard(text string) ([][]Button, *apiKeyboard) {
+	if text == "" {
+		return nil, nil
+	}
+	var kb apiKeyboard
+	if err := json.Unmarshal([]byte(text), &kb); err != nil || kb.InlineKeyboard == nil {
+		return nil, nil
+	}
+	rows := make([][]Button, len(kb.InlineKeyboard))
+	for i, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			rows[i] = append(rows[i], Button{Text: b.Text, Data: b.CallbackData})
+		}
+	}
+	return rows, &kb
+}
+
+func (s *Server) botMessage(out Outgoing) apiMessage {
+	return apiMessage{
+		MessageID: out.MessageID,
+		From:      &apiUser{ID: BotID, IsBot: true, FirstName: "e-LMA", Username: BotUsername},
+		Date:      out.At.Unix(),
+		Chat:      apiChat{ID: out.ChatID, Type: "private"},
+		Text:      out.Text,
+	}
+}
+
+type pollOptionIn struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) sendPoll(w http.ResponseWriter, p map[string]string) {
+	chatID, ok := s.reachable(w, p)
+	if !ok {
+		return
+	}
+	var options []pollOptionIn
+	if err := json.Unmarshal([]byte(p["options"]), &options); err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: can't parse options JSON object", 0)
+		return
+	}
+	var correct []int
+	if c := p["correct_option_ids"]; c != "" {
+		if err := json.Unmarshal([]byte(c), &correct); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: can't parse correct_option_ids", 0)
+			return
+		}
+	}
+	poll := s.newPoll(chatID, p, options, correct)
+	writeOK(w, s.pollMessage(poll))
+}
+
+func (s *Server) newPoll(chatID int64, p map[string]string, options []pollOptionIn, correct []int) Poll {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextMessage++
+	s.nextPoll++
+	poll := &Poll{
+		ID:          strconv.FormatInt(5000000000000000000+int64(s.nextPoll), 10),
+		ChatID:      chatID,
+		MessageID:   s.nextMessage,
+		Question:    p["question"],
+		Correct:     correct,
+		Explanation: p["explanation"],
+		Anonymous:   p["is_anonymous"] != "false",
+		Type:        p["type"],
+		CloseDate:   int64(atoi(p["close_date"])),
+	}
+	if poll.Type == "" {
+		poll.Type = "regular"
+	}
+	for i, o := range options {
+		poll.Options = append(poll.Options, o.Text)
+		poll.PersistentIDs = append(poll.PersistentIDs, poll.ID+"-"+strconv.Itoa(i))
+	}
+	s.polls[poll.ID] = poll
+	out := Outgoing{MessageID: poll.MessageID, ChatID: chatID, Text: poll.Question, PollID: poll.ID, At: s.clock.Now()}
+	s.outgoing[chatID] = append(s.outgoing[chatID], out)
+	return *poll
+}
+
+func (s *Server) pollMessage(poll Poll) apiMessage {
+	msg := s.botMessage(Outgoing{MessageID: poll.MessageID, ChatID: poll.ChatID, At: s.clock.Now()})
+	ap := &apiPoll{
+		ID:               poll.ID,
+		Question:         poll.Question,
+		IsAnonymous:      poll.Anonymous,
+		Type:             poll.Type,
+		CorrectOptionIDs: poll.Correct,
+		Explanation:      poll.Explanation,
+		CloseDate:        poll.CloseDate,
+	}
+	for i, text := range poll.Options {
+		ap.Options = append(ap.Options, apiPollOption{PersistentID: poll.PersistentIDs[i], Text: text})
+	}
+	msg.Poll = ap
+	return msg
+}
+
+func (s *Server) editMessageText(w http.ResponseWriter, p map[string]string) {
+	chatID, ok := s.reachable(w, p)
+	if !ok {
+		return
+	}
+	out := Outgoing{MessageID: atoi(p["message_id"]), ChatID: chatID, Text: p["text"], At: s.clock.Now()}
+	writeOK(w, s.botMessage(out))
+}
+
+func (s *Server) setMyCommands(w http.ResponseWriter, p map[string]string) {
+	var cmds []Command
+	if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
+		return
+	}
+	s.mu.Lock()
+	s.commands[p["language_code"]] = cmds
+	s.mu.Unlock()
+	writeOK(w, true)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

@@ -1,0 +1,123 @@
+package telegramtest
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// SetName gives a user the names their updates carry; by default a user
+// is "User <id>".
+func (s *Server) SetName(userID int64, first, last string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.names[userID] = [2]string{first, last}
+}
+
+// PushMessage queues a text message from userID in their private chat
+// and returns its update id. langCode is the user's app language ("" for
+// none).
+func (s *Server) PushMessage(userID int64, text, langCode string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.user(userID, langCode)
+	s.nextMessage++
+	msg := &apiMessage{
+		MessageID: s.nextMessage,
+		From:      &from,
+		Date:      s.clock.Now().Unix(),
+		Chat:      apiChat{ID: userID, Type: "private", FirstName: from.FirstName, LastName: from.LastName},
+		Text:      text,
+	}
+	return s.push(apiUpdate{Message: msg})
+}
+
+// PushGroupMessage queues a message userID wrote in a group chat.
+func (s *Server) PushGroupMessage(chatID, userID int64, text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.user(userID, "")
+	s.nextMessage++
+	msg := &apiMessage{
+		MessageID: s.nextMessage,
+		From:      &from,
+		Date:      s.clock.Now().Unix(),
+		Chat:      apiChat{ID: chatID, Type: "group", Title: "Study group"},
+		Text:      text,
+	}
+	return s.push(apiUpdate{Message: msg})
+}
+
+// PushCallback queues a press on an inline button carrying data, under
+// the last message the bot sent to userID.
+func (s *Server) PushCallback(userID int64, data string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.user(userID, "")
+	s.nextQuery++
+	msg := s.lastMessage(userID)
+	q := &apiCallbackQuery{
+		ID:           "cq" + strconv.Itoa(s.nextQuery),
+		From:         from,
+		Message:      &msg,
+		ChatInstance: "ci" + strconv.FormatInt(userID, 10),
+		Data:         data,
+	}
+	return s.push(apiUpdate{CallbackQuery: q})
+}
+
+// CallbackID is the callback query id PushCallback gave the n-th press
+// (1-based), for matching answerCallbackQuery calls.
+func CallbackID(n int) string { return "cq" + strconv.Itoa(n) }
+
+// PushPollAnswer queues userID's vote in a poll; options are the chosen
+// option indexes, empty for a retracted vote.
+func (s *Server) PushPollAnswer(userID int64, pollID string, options []int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.user(userID, "")
+	ans := &apiPollAnswer{PollID: pollID, User: &from, OptionIDs: []int{}, OptionPersistentIDs: []string{}}
+	for _, o := range options {
+		ans.OptionIDs = append(ans.OptionIDs, o)
+		ans.OptionPersistentIDs = append(ans.OptionPersistentIDs, s.persistentID(pollID, o))
+	}
+	return s.push(apiUpdate{PollAnswer: ans})
+}
+
+func (s *Server) persistentID(pollID string, option int) string {
+	if p, ok := s.polls[pollID]; ok && option >= 0 && option < len(p.PersistentIDs) {
+		return p.PersistentIDs[option]
+	}
+	return pollID + "-" + strconv.Itoa(option)
+}
+
+// user builds the sender; the caller holds s.mu.
+func (s *Server) user(id int64, langCode string) apiUser {
+	u := apiUser{ID: id, FirstName: "User", LastName: strconv.FormatInt(id, 10), LanguageCode: langCode}
+	if n, ok := s.names[id]; ok {
+		u.FirstName, u.LastName = n[0], n[1]
+	}
+	return u
+}
+
+// lastMessage is the bot's latest message in a private chat, or a stand-in
+// when it has sent none; the caller holds s.mu.
+func (s *Server) lastMessage(chatID int64) apiMessage {
+	out := Outgoing{MessageID: 1, ChatID: chatID, Text: "…", At: s.clock.Now()}
+	if sent := s.outgoing[chatID]; len(sent) > 0 {
+		out = sent[len(sent)-1]
+	}
+	return s.botMessage(out)
+}
+
+// push encodes and queues an update; the caller holds s.mu.
+func (s *Server) push(u apiUpdate) int {
+	s.nextUpdate++
+	u.UpdateID = s.nextUpdate
+	body, err := json.Marshal(u)
+	if err != nil {
+		s.t.Fatalf("telegramtest: encoding an update: %v", err)
+	}
+	s.queue = append(s.queue, queued{id: u.UpdateID, body: body})
+	s.broadcast()
+	return u.UpdateID
+}

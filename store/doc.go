@@ -1,0 +1,106 @@
+// Package store keeps the course's participants, answers and points in
+// Redis, so that every point is counted once and survives restarts of
+// the bot and of Redis.
+//
+// # Connecting
+//
+// Open takes a REDIS_URL in any form go-redis's clients accept:
+//
+//	redis://[user:pass@]host:6379[/db][?dial_timeout=2s&...]   standalone
+//	rediss://...                                               standalone over TLS
+//	unix://[user:pass@]/run/redis/redis.sock[?db=0]            standalone over a socket
+//	redis://host1:6379?addr=host2:6379&addr=host3:6379         Cluster, seed nodes
+//	redis://host:6379?cluster=true                             Cluster, one seed (a configuration endpoint)
+//	redis://sentinel1:26379?master_name=mymaster&addr=sentinel2:26379   Sentinel
+//
+// Query parameters are go-redis's (dial_timeout, read_timeout,
+// pool_size, max_retries, ...); cluster=true is this package's. Timeouts
+// the URL leaves unset are bounded by WithTimeout (default 2s), so a dead
+// or unreachable Redis yields ErrUnavailable quickly instead of a hang.
+// New wraps a client made elsewhere.
+//
+// Redis should run with appendonly yes and appendfsync always: an answer
+// is acknowledged only once it is on disk.
+//
+// # Exactly once
+//
+// RecordAnswer is one Lua script, one round trip (EVALSHA, with EVAL
+// when the server lost its script cache): it stores the answer only if
+// the (participant, quiz, question) has none and adds the points of a
+// correct new answer to the totals, atomically. A retried or repeated
+// answer, even with another option, changes nothing. That makes the
+// at-least-once intake of the chat platforms, and go-redis's own retry
+// after a lost reply, safe. (The first answer to each quiz a process
+// sees costs one more round trip, to register the quiz's code.) Essay
+// grades are likewise set by one script that updates the history and
+// the totals together.
+//
+// Writes that span two hash tags (creating a participant and claiming
+// their account, redeeming a code) cannot be one script on Cluster; they
+// are ordered so that a crash between steps leaves nothing worse than
+// an unused id, and a retry by the same account finishes the job.
+//
+// # Keys
+//
+// Every key starts with a prefix (WithPrefix, default "elma"); <id> is a
+// participant id such as p42. A participant's own keys share the hash
+// tag {<id>}, so each script's keys live in one Cluster slot. Instants
+// are unix milliseconds, UTC.
+//
+//	<prefix>:{<id>}            hash, the profile and the totals
+//	    n name · l language · tz IANA zone · co cohort
+//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s")
+//	    c coordinator (1/0) · ct created
+//	    el:<elective id>         1, one field per chosen elective
+//	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
+//	    w weekly points · e elective points · x essay points
+//	    xs essay submitted at (absent: not submitted)
+//	<prefix>:{<id>}:a          hash, the answers
+//	    <quiz code><question id>   <instant><option, 2 digits><1|0 correct>
+//	<prefix>:{<id>}:e          list, essay grades as JSON, oldest first;
+//	                           the last is the current grade
+//	<prefix>:quizzes           hash, quiz code -> quiz id (see QuizCode)
+//	<prefix>:participants      set of every participant id
+//	<prefix>:seq:participant   counter for participant ids
+//	<prefix>:acct:<platform>:<user id>   string, the participant id
+//	<prefix>:roster:<code>     hash, n name · co cohort · l language ·
+//	                           c coordinator; once redeemed also
+//	                           p participant · a account ("platform:user") ·
+//	                           u instant
+//	<prefix>:link:<code>       string with expiry, the participant id;
+//	                           "!<id>" once used
+//	<prefix>:sent:<recipient>:<item>   string with expiry, a sent marker
+//	<prefix>:poll:<poll id>    string with expiry, JSON {p, q, k}: the
+//	                           participant, quiz and question a poll asks
+//	<prefix>:{support}:seq     counter for support question ids (s1, s2 ...)
+//	<prefix>:{support}:q       hash, question id -> JSON {p, l, t, at}
+//	<prefix>:{support}:open    sorted set of open question ids by instant
+//
+// Codes (roster and link) are kept upper case without spaces or dashes;
+// people may type them either way.
+//
+// # Memory
+//
+// The encoding keeps a participant small enough for Redis's compact
+// listpack encoding (at most 128 fields, values of at most 64 bytes, the
+// defaults of hash-max-listpack-entries and -value). An answer field
+// names its quiz by a 4-character code instead of the quiz id, and an
+// answer value is an integer, which listpack stores in 9 bytes: about 18
+// bytes per answer. A participant with a complete course (25 quizzes of
+// 5 questions, both apps linked, an essay graded twice) takes 3704 bytes
+// of MEMORY USAGE over all their keys on Redis 7.0, with the default
+// prefix (TestMemoryPerParticipant asserts at most 4096). A course with
+// more than 128 questions, or a name over 64 bytes, still works, with
+// more memory per participant.
+//
+// # Errors
+//
+// Errors wrap the sentinels ErrNotFound, ErrAccountLinked, ErrCodeUsed,
+// ErrCodeUnknown and ErrUnavailable; compare with errors.Is. ErrUnavailable
+// keeps the go-redis cause for the log.
+//
+// # Instants
+//
+// The store reads no clock: every instant comes from the caller and is
+// stored in UTC with millisecond precision.
+package store

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+)
+
+// The key schema is described in doc.go; these functions are its only
+// implementation. A participant's own keys carry the hash tag {<id>} so
+// that every script over them runs in one Cluster slot.
+
+func (s *Store) profileKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}" }
+func (s *Store) answersKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}:a" }
+func (s *Store) essayKey(id ParticipantID) string   { return s.prefix + ":{" + string(id) + "}:e" }
+
+func (s *Store) accountKey(platform Platform, userID string) string {
+	return s.prefix + ":acct:" + string(platform) + ":" + userID
+}
+
+func (s *Store) quizzesKey() string { return s.prefix + ":quizzes" }
+
+func (s *Store) participantsKey() string      { return s.prefix + ":participants" }
+func (s *Store) participantSeqKey() string    { return s.prefix + ":seq:participant" }
+func (s *Store) rosterKey(code string) string { return s.prefix + ":roster:" + code }
+func (s *Store) linkKey(code string) string   { return s.prefix + ":link:" + code }
+
+func (s *Store) sentKey(item string, to ParticipantID) string {
+	return s.prefix + ":sent:" + string(to) + ":" + item
+}
+
+func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
+
+func (s *Store) supportSeqKey() string  { return s.prefix + ":{support}:seq" }
+func (s *Store) supportKey() string     { return s.prefix + ":{support}:q" }
+func (s *Store) supportOpenKey() string { return s.prefix + ":{support}:open" }
+
+// validID reports whether id has the shape the store allocates: "p" and
+// decimal digits. Anything else cannot name a participant, and checking
+// it keeps caller text out of the hash tags.
+func validID(id ParticipantID) bool {
+	if len(id) < 2 || id[0] != 'p' {
+		return false
+	}
+	for _, c := range id[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeCode makes a typed code comparable: upper case, without the
+// spaces and dashes people add when copying it.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, code)
+}

@@ -1,0 +1,25 @@
+-- Record one answer, once. KEYS: 1 profile hash, 2 answers hash (same slot).
+-- ARGV: 1 answer field (quiz code .. question id), 2 option (0-99),
+-- 3 correct (1/0), 4 points, 5 total field (w or e), 6 instant (unix ms).
+-- Returns {found, new, awarded, stored, w, e, x, xs}; found 0 means no
+-- such participant and nothing else is returned.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {0}
+end
+local stored = redis.call('HGET', KEYS[2], ARGV[1])
+local new, awarded = 0, 0
+if not stored then
+  -- <ms><option, two digits><correct>: an integer, so listpack keeps it
+  -- in 9 bytes.
+  stored = ARGV[6] .. string.format('%02d', tonumber(ARGV[2])) .. ARGV[3]
+  redis.call('HSET', KEYS[2], ARGV[1], stored)
+  new = 1
+  if ARGV[3] == '1' then
+    awarded = tonumber(ARGV[4])
+    if awarded > 0 then
+      redis.call('HINCRBY', KEYS[1], ARGV[5], awarded)
+    end
+  end
+end
+local t = redis.call('HMGET', KEYS[1], 'w', 'e', 'x', 'xs')
+return {1, new, awarded, stored, t[1], t[2], t[3], t[4]}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/elmabot/elmabot/quiz"
+)
+
+// PollRef is what a platform's native quiz poll asks and of whom: a vote
+// names only the poll, so the bot keeps this to route it.
+type PollRef struct {
+	Participant ParticipantID
+	Quiz        quiz.ID
+	Question    string
+}
+
+type pollJSON struct {
+	Participant ParticipantID `json:"p"`
+	Quiz        quiz.ID       `json:"q"`
+	Question    string        `json:"k"`
+}
+
+// SavePoll keeps what the poll with the platform's id pollID asks, for
+// ttl (until the quiz closes, say).
+func (s *Store) SavePoll(ctx context.Context, pollID string, ref PollRef, ttl time.Duration) error {
+	if pollID == "" {
+		return errors.New("store: poll without id")
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("store: poll ttl %v: must be positive", ttl)
+	}
+	b, err := json.Marshal(pollJSON(ref))
+	if err != nil {
+		return err
+	}
+	return s.fail(ctx, "save poll", s.client.Set(ctx, s.pollKey(pollID), b, ttl).Err())
+}
+
+// Poll returns what a poll asks, or ErrNotFound once it expired.
+func (s *Store) Poll(ctx context.Context, pollID string) (PollRef, error) {
+	raw, err := s.client.Get(ctx, s.pollKey(pollID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return PollRef{}, fmt.Errorf("store: poll %q: %w", pollID, ErrNotFound)
+	}
+	if err != nil {
+		return PollRef{}, s.fail(ctx, "read poll", err)
+	}
+	var j pollJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return PollRef{}, fmt.Errorf("store: malformed poll %q: %w", pollID, err)
+	}
+	return PollRef(j), nil
+}

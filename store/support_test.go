@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestSupportQuestions(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	if open, err := s.OpenQuestions(ctx); err != nil || len(open) != 0 {
+		t.Fatalf("no questions yet: %v, %v", open, err)
+	}
+	later, err := s.SaveQuestion(ctx, "p2", "es", "¿Dónde está la grabación?", start.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := s.SaveQuestion(ctx, "p1", "en", "Can I submit the essay late?", start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later == earlier {
+		t.Fatalf("two questions share id %s", later)
+	}
+	open, err := s.OpenQuestions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SupportQuestion{
+		{ID: earlier, Participant: "p1", Lang: "en", Text: "Can I submit the essay late?", At: start},
+		{ID: later, Participant: "p2", Lang: "es", Text: "¿Dónde está la grabación?", At: start.Add(time.Hour)},
+	}
+	if !reflect.DeepEqual(open, want) {
+		t.Fatalf("open questions\n got %+v\nwant %+v", open, want)
+	}
+	if err := s.CloseQuestion(ctx, earlier); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CloseQuestion(ctx, earlier); err != nil {
+		t.Fatalf("closing twice: %v", err)
+	}
+	if open, _ := s.OpenQuestions(ctx); !reflect.DeepEqual(open, want[1:]) {
+		t.Fatalf("after closing: %+v", open)
+	}
+	if err := s.CloseQuestion(ctx, "s999"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("closing an unknown question = %v, want ErrNotFound", err)
+	}
+	if _, err := s.SaveQuestion(ctx, "p1", "en", "", start); err == nil {
+		t.Fatal("empty question accepted")
+	}
+}
+
+func TestPolls(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	ref := PollRef{Participant: "p1", Quiz: "week-2", Question: "q3"}
+	if err := s.SavePoll(ctx, "5400123", ref, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Poll(ctx, "5400123")
+	if err != nil || got != ref {
+		t.Fatalf("Poll = %+v, %v; want %+v", got, err, ref)
+	}
+	if _, err := s.Poll(ctx, "unknown"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown poll = %v, want ErrNotFound", err)
+	}
+}
