@@ -101,7 +101,11 @@ func (b *Bot) deliverOne(ctx context.Context, st NotifyStore, s schedule.Send, i
 	}
 	if err := b.sendTo(ctx, &p, text); err != nil {
 		atomic.AddInt64(&stats.Failed, 1)
-		if uerr := st.UnmarkSent(ctx, s.ID, id); uerr != nil {
+		// Unmark even when ctx was cancelled by a shutdown: the message
+		// did not leave, so the next run must still send it.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if uerr := st.UnmarkSent(uctx, s.ID, id); uerr != nil {
 			return errors.Join(err, uerr)
 		}
 		return err

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/locales"
+)
+
+// jobLockTTL bounds how long a dead replica can hold a scheduled job.
+const jobLockTTL = 10 * time.Minute
+
+// runBot serves the course on every platform with a token, until
+// SIGINT/SIGTERM; then it stops in order: intake, scheduler, storage.
+func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
+	if _, err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	log := g.logger()
+	token := g.env.Getenv("TELEGRAM_TOKEN")
+	if token == "" {
+		return errors.New("TELEGRAM_TOKEN is not set: nothing to serve (try `elmabot console` to use the bot without a token)")
+	}
+	if g.env.Getenv("DISCORD_TOKEN") != "" {
+		log.Warn("DISCORD_TOKEN is set, but the Discord adapter is not built yet: serving Telegram only")
+	}
+	d, err := g.wire(ctx, log, false)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	tg, err := telegram.New(telegram.Config{Token: token, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log})
+	if err != nil {
+		return err
+	}
+	d.bot.Register(tg)
+	if err := setCommands(ctx, tg, d.bot); err != nil {
+		log.Warn("setting the command menus", "err", err)
+	}
+	stopJobs, err := d.startReminders(ctx, d.store.Locker(jobLockTTL))
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
+	stopHTTP := g.serveHealth(d, log)
+	defer stopHTTP()
+	log.Info("elmabot running", "course", d.course.ID, "telegram", true, "now", d.clock.Now())
+	return intake(ctx, log, tg, d.bot)
+}
+
+// intake runs the adapters until ctx ends; it returns once every adapter
+// has finished its in-flight updates.
+func intake(ctx context.Context, log *slog.Logger, tg *telegram.Adapter, h bot.Handler) error {
+	var wg sync.WaitGroup
+	var runErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := tg.Run(ctx, h); err != nil {
+			log.Error("telegram stopped", "err", err)
+			runErr = err
+		}
+	}()
+	wg.Wait()
+	log.Info("intake stopped")
+	return runErr
+}
+
+func setCommands(ctx context.Context, tg *telegram.Adapter, b *bot.Bot) error {
+	var errs []error
+	for _, lang := range []string{"", string(locales.EN), string(locales.ES)} {
+		menuLang := lang
+		if menuLang == "" {
+			menuLang = string(locales.EN)
+		}
+		errs = append(errs, tg.SetCommands(ctx, lang, b.Commands(menuLang)))
+	}
+	return errors.Join(errs...)
+}
+
+func (g *globals) logger() *slog.Logger {
+	if g.env.Getenv("ELMA_LOG") == "text" {
+		return slog.New(slog.NewTextHandler(g.env.Stderr, nil))
+	}
+	return slog.New(slog.NewJSONHandler(g.env.Stderr, nil))
+}
+
+// serveHealth answers /healthz on ELMA_HTTP (default :8080): 200 while
+// Redis answers, 503 otherwise.
+func (g *globals) serveHealth(d *deps, log *slog.Logger) func() {
+	addr := g.env.Getenv("ELMA_HTTP")
+	if addr == "" {
+		addr = ":8080"
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.store.Ping(ctx); err != nil {
+			http.Error(w, "redis: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Warn("health endpoint disabled", "addr", addr, "err", err)
+		return func() {}
+	}
+	go func() { _ = srv.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+}
