@@ -38,6 +38,7 @@ func commands() []command {
 		{"import", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
 		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
+		{"health", "ask a running bot's /healthz (for container health checks)", runHealth},
 		{"run", "serve the course on Telegram (TELEGRAM_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}
 }

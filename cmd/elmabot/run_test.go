@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +19,12 @@ import (
 // participant, and returns 0 when its context ends.
 func TestRunServesTelegramAndStopsCleanly(t *testing.T) {
 	srv := storetest.Start(t)
+	healthAddr := freeAddr(t)
 	api := telegramtest.NewServer(t, clockwork.NewRealClock())
 	env := map[string]string{
 		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": api.URL(),
 		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length",
-		"ELMA_HTTP": "127.0.0.1:0", "ELMA_LOG": "text",
+		"ELMA_HTTP": healthAddr, "ELMA_LOG": "text",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -45,6 +47,13 @@ func TestRunServesTelegramAndStopsCleanly(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("the bot did not send %q; it sent:\n%s", want, all)
 		}
+	}
+	if code, out, errOut := run(t, "", nil, "health", "--url", "http://"+healthAddr+"/healthz"); code != 0 || out != "ok\n" {
+		t.Errorf("health: exit %d, %q %q", code, out, errOut)
+	}
+	srv.Kill()
+	if code, _, _ := run(t, "", nil, "health", "--url", "http://"+healthAddr+"/healthz"); code != 1 {
+		t.Errorf("health with Redis down: exit %d, want 1", code)
 	}
 	cancel()
 	select {
@@ -81,4 +90,14 @@ func awaitOutgoing(t *testing.T, api *telegramtest.Server, chat int64, want stri
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
