@@ -1,0 +1,255 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
+	"github.com/elmabot/elmabot/store"
+	"github.com/elmabot/elmabot/store/storetest"
+)
+
+// replica is one bot process: its own core and Telegram adapter, on the
+// shared Redis and the shared (fake) Telegram.
+type replica struct {
+	bot *bot.Bot
+}
+
+type fleet struct {
+	t      *testing.T
+	srv    *storetest.Server
+	store  *store.Store
+	api    *telegramtest.Server
+	course *course.Course
+	clock  *clockwork.FakeClock
+	plan   map[string]schedule.Send
+}
+
+func newFleet(t *testing.T, now string) *fleet {
+	t.Helper()
+	srv := storetest.Start(t)
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := map[string]schedule.Send{}
+	for _, s := range schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, NudgeBefore: 48 * time.Hour, CourseEnd: c.End}) {
+		plan[s.ID] = s
+	}
+	return &fleet{
+		t: t, srv: srv, store: store.New(srv.Client(), store.WithPrefix(srv.Prefix)),
+		api: telegramtest.NewServer(t, clockwork.NewRealClock()), course: c,
+		clock: clockwork.NewFakeClockAt(rome(t, now)), plan: plan,
+	}
+}
+
+// replica starts a bot process on the fleet's store and Telegram.
+func (f *fleet) replica() *replica {
+	f.t.Helper()
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	b, err := bot.New(bot.Config{Course: f.course, Store: f.store, Catalog: cat, Clock: f.clock, Secret: []byte("test secret of enough length")})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	tg, err := telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: f.api.URL(), GlobalRate: -1, PerChat: -1})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	b.Register(tg)
+	return &replica{bot: b}
+}
+
+// join creates a participant with a Telegram account (chat = user id).
+func (f *fleet) join(chat int64, lang locales.Lang, tz string, electives []string, reminders bool, offsets ...time.Duration) store.ParticipantID {
+	f.t.Helper()
+	ctx := context.Background()
+	id := fmt.Sprint(chat)
+	p, err := f.store.CreateParticipant(ctx, store.Participant{Name: "P" + id, Lang: lang, TimeZone: tz, Reminders: reminders, Created: f.clock.Now()},
+		store.Account{Platform: store.Platform(bot.Telegram), UserID: id, ChatID: id, Reachable: true})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if len(electives) > 0 {
+		if err := f.store.SetElectives(ctx, p.ID, electives); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	if len(offsets) > 0 {
+		if err := f.store.SetReminders(ctx, p.ID, reminders, offsets); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return p.ID
+}
+
+func (f *fleet) texts(chat int64) []string {
+	var out []string
+	for _, o := range f.api.Outgoing(chat) {
+		out = append(out, o.Text)
+	}
+	return out
+}
+
+func (f *fleet) send(id string) schedule.Send {
+	s, ok := f.plan[id]
+	if !ok {
+		f.t.Fatalf("no planned send %s", id)
+	}
+	return s
+}
+
+// TestReminderWaveReachesEachRecipientOnce: two replicas deliver the same
+// reminder at the same time, then a restarted replica does it again:
+// each participant it concerns gets it exactly once, in their language
+// and time zone; the others get nothing.
+func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
+	f := newFleet(t, "2022-10-25T15:45")
+	const (
+		ana   = 1001 // English, no elective chosen: hears of every elective
+		luis  = 1002 // Spanish, in Bogota, follows skills
+		mei   = 1003 // follows policy only
+		quiet = 1004 // reminders off
+		early = 1005 // wants only the day-before reminder
+	)
+	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(luis, locales.ES, "America/Bogota", []string{"skills"}, true)
+	f.join(mei, locales.EN, "Europe/Rome", []string{"policy"}, true)
+	f.join(quiet, locales.EN, "Europe/Rome", nil, false)
+	f.join(early, locales.EN, "Europe/Rome", nil, true, 24*time.Hour)
+	s := f.send("rem:w2-skills-1:15m0s") // Tue 25 Oct 16:00 Turin
+
+	a, b := f.replica(), f.replica()
+	var wg sync.WaitGroup
+	for _, r := range []*replica{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.bot.Deliver(context.Background(), s); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := f.replica().bot.Deliver(context.Background(), s); err != nil { // after a restart
+		t.Fatal(err)
+	}
+
+	want := map[int64]int{ana: 1, luis: 1, mei: 0, quiet: 0, early: 0}
+	for chat, n := range want {
+		if got := len(f.texts(chat)); got != n {
+			t.Errorf("chat %d got %d messages, want %d: %q", chat, got, n, f.texts(chat))
+		}
+	}
+	if got := f.texts(ana); len(got) == 1 {
+		mustContain(t, got[0], "Reminder: this session starts in 15 minutes.", "Skills dimension of labour migration", "Tue 25 Oct, 16:00–17:30 Turin time")
+		mustNotContain(t, got[0], "your time")
+	}
+	if got := f.texts(luis); len(got) == 1 {
+		// 16:00 CEST is 09:00 in Bogota (UTC-5).
+		mustContain(t, got[0], "Recordatorio: esta sesión empieza en 15 minutos.", "mar 25 oct, 16:00–17:30 hora de Turín", "mar 25 oct, 09:00–10:30 su hora (America/Bogota)")
+	}
+}
+
+// TestReminderWordedForTimeLeft: a reminder delivered late (after
+// downtime) says how long is really left, and an English-only session
+// warns a Spanish speaker.
+func TestReminderWordedForTimeLeft(t *testing.T) {
+	f := newFleet(t, "2022-11-01T09:52") // 8 minutes before measuring (EN only), 10:00 CET
+	const ines = 2001
+	f.join(ines, locales.ES, "Europe/Madrid", nil, true)
+	if err := f.replica().bot.Deliver(context.Background(), f.send("rem:w3-measuring-1:15m0s")); err != nil {
+		t.Fatal(err)
+	}
+	got := f.texts(ines)
+	if len(got) != 1 {
+		t.Fatalf("got %d messages, want 1", len(got))
+	}
+	mustContain(t, got[0], "empieza en 8 minutos", "Atención: esta sesión se imparte solo en inglés.")
+}
+
+// TestMissedReminderIsNotSent: the bot comes back after the session has
+// started; the runner must not send its reminders, but does send what is
+// still due.
+func TestMissedReminderIsNotSent(t *testing.T) {
+	f := newFleet(t, "2022-10-24T15:05") // the plenary started at 15:00
+	const ana = 3001
+	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	r := f.replica()
+	runner, err := schedule.NewRunner(context.Background(), f.clock, r.bot, f.store.Locker(time.Minute), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []schedule.Send
+	for _, id := range []string{"rem:w2-plenary:15m0s", "rem:w2-plenary:24h0m0s", "rem:w2-policy-1:24h0m0s"} {
+		plan = append(plan, f.send(id))
+	}
+	if err := runner.Load(plan); err != nil {
+		t.Fatal(err)
+	}
+	runner.Start()
+	defer runner.Shutdown()
+	// The policy session (Tue 14:00) is 23 h away: its day-before
+	// reminder is late but due, and is sent at once.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(f.texts(ana)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := runner.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	got := f.texts(ana)
+	if len(got) != 1 {
+		t.Fatalf("got %d messages, want only the policy reminder: %q", len(got), got)
+	}
+	mustContain(t, got[0], "Developing and implementing a labour migration policy", "starts in 22 hours 55 minutes")
+	mustNotContain(t, strings.Join(got, "\n"), "Global and regional labour migration trends")
+}
+
+// TestQuizNudgeListsOnlyUnfinishedQuizzes: the nudge before quizzes close
+// goes to those with unfinished quizzes, with their standing.
+func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
+	f := newFleet(t, "2022-11-30T23:59")
+	const busy, done = 4001, 4002
+	f.join(busy, locales.EN, "Europe/Rome", []string{"skills"}, true)
+	finished := f.join(done, locales.EN, "Europe/Rome", []string{"skills"}, true)
+	ctx := context.Background()
+	for _, s := range []string{"nudge:20221202T2259Z"} {
+		nudge := f.send(s)
+		for _, q := range nudge.Quizzes {
+			if q.Elective != "" && q.Elective != "skills" {
+				continue
+			}
+			for _, qu := range q.Questions {
+				if _, err := f.store.RecordAnswer(ctx, store.Answer{Participant: finished, Quiz: q.ID, Question: qu.ID, Option: qu.Correct, Correct: true, Points: qu.Points, Kind: q.Kind, At: f.clock.Now()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := f.replica().bot.Deliver(ctx, nudge); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := f.texts(busy)
+	if len(got) != 1 {
+		t.Fatalf("busy got %d messages, want 1", len(got))
+	}
+	mustContain(t, got[0], "These quizzes close on Fri 2 Dec at 23:59", "Week 1 quiz", "Elective quiz: Skills", "Your total: 0 points.", "60 more points for the certificate of participation")
+	mustNotContain(t, got[0], "Elective quiz: Developing")
+	if n := len(f.texts(done)); n != 0 {
+		t.Errorf("a participant who finished everything was nudged %d times", n)
+	}
+}
