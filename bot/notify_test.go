@@ -27,7 +27,7 @@ type replica struct {
 }
 
 type fleet struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *storetest.Server
 	store  *store.Store
 	api    *telegramtest.Server
@@ -36,7 +36,7 @@ type fleet struct {
 	plan   map[string]schedule.Send
 }
 
-func newFleet(t *testing.T, now string) *fleet {
+func newFleet(t testing.TB, now string) *fleet {
 	t.Helper()
 	srv := storetest.Start(t)
 	c, err := course.LoadBuiltin()

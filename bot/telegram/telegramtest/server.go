@@ -65,6 +65,7 @@ type Server struct {
 	polls       map[string]*Poll
 	outgoing    map[int64][]Outgoing
 	commands    map[string][]Command
+	rate        *rateLimit
 }
 
 type queued struct {
@@ -175,7 +176,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeFailure(w, f)
 		return
 	}
-	s.serve(w, r, method, textParams(params))
+	text := textParams(params)
+	if f, ok := s.overRate(method, text); ok {
+		writeFailure(w, f)
+		return
+	}
+	s.serve(w, r, method, text)
 }
 
 // splitPath takes "/bot<token>/<method>" apart.
