@@ -4,6 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
 )
 
 func runCheck(_ context.Context, g *globals, fs *flag.FlagSet, args []string) error {
@@ -14,7 +18,24 @@ func runCheck(_ context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	if err := storageCodes(c); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.env.Stdout, "%s: ok: %d sessions, %d electives, %d quizzes (%d questions), %d FAQ entries\n",
 		c.ID, len(c.Agenda.Events), len(c.Agenda.Electives), len(c.Bank.Quizzes), countQuestions(c), len(c.FAQ))
+	return nil
+}
+
+// storageCodes checks that no two quizzes share the short code the store
+// keeps answers under; the course files cannot see that, so check does.
+func storageCodes(c *course.Course) error {
+	seen := map[string]quiz.ID{}
+	for _, q := range c.Bank.Quizzes {
+		code := store.QuizCode(q.ID)
+		if other, dup := seen[code]; dup {
+			return fmt.Errorf("quizzes %s and %s share the storage code %q: rename one of them", other, q.ID, code)
+		}
+		seen[code] = q.ID
+	}
 	return nil
 }

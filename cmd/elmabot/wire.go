@@ -43,6 +43,9 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 	if err != nil {
 		return nil, err
 	}
+	if err := storageCodes(c); err != nil {
+		return nil, err
+	}
 	d := &deps{course: c, log: log}
 	if d.clock, err = g.clock(c); err != nil {
 		return nil, err
