@@ -49,7 +49,7 @@ func (r *request) zone() *time.Location {
 			return loc
 		}
 	}
-	return r.b.cfg.Course.Location
+	return r.course().Location
 }
 
 // concerns reports whether ev is for this participant.
@@ -57,7 +57,7 @@ func (r *request) concerns(ev *schedule.Event) bool { return r.b.follows(r.p, ev
 
 // cmdAgenda lists this course week's sessions that concern the sender.
 func (r *request) cmdAgenda(string) error {
-	c := r.b.cfg.Course
+	c := r.course()
 	if !r.now.Before(c.End) {
 		return r.say(r.pr.T("course_over"))
 	}
@@ -77,8 +77,8 @@ func (r *request) cmdAgenda(string) error {
 
 // cmdNext shows the next session that concerns the sender, with its link.
 func (r *request) cmdNext(string) error {
-	for i := range r.b.cfg.Course.Agenda.Events {
-		ev := &r.b.cfg.Course.Agenda.Events[i]
+	for i := range r.course().Agenda.Events {
+		ev := &r.course().Agenda.Events[i]
 		if ev.End.After(r.now) && r.concerns(ev) {
 			text := r.pr.T("next_header") + "\n" + r.sessionLine(ev)
 			if ev.Link != "" {
@@ -93,7 +93,7 @@ func (r *request) cmdNext(string) error {
 // sessionLine renders a session: when (Turin and the participant's own
 // zone), what, in which languages.
 func (r *request) sessionLine(ev *schedule.Event) string {
-	return describeSession(r.pr, ev, r.b.cfg.Course.Location, r.zone())
+	return describeSession(r.pr, ev, r.course().Location, r.zone())
 }
 
 // describeSession is shared with reminders: the same words everywhere.
@@ -144,7 +144,7 @@ func weekOf(start time.Time, loc *time.Location, t time.Time) int {
 // button toggles one.
 func (r *request) cmdElectives(string) error {
 	var rows [][]Button
-	for _, e := range r.b.cfg.Course.Agenda.Electives {
+	for _, e := range r.course().Agenda.Electives {
 		mark := "○ "
 		if slices.Contains(r.p.Electives, e.ID) {
 			mark = "✓ "
@@ -156,7 +156,7 @@ func (r *request) cmdElectives(string) error {
 
 // toggleElective adds or removes one elective from the participant's list.
 func (r *request) toggleElective(id string) error {
-	el, ok := r.b.cfg.Course.Agenda.Elective(id)
+	el, ok := r.course().Agenda.Elective(id)
 	if !ok {
 		return r.say(r.pr.T("elective_unknown"))
 	}

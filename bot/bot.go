@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
@@ -38,6 +39,9 @@ type Bot struct {
 
 	mu         sync.RWMutex
 	messengers map[Platform]Messenger
+	// current is the course being served; SetCourse swaps it when the
+	// coordinators reload edited course files.
+	current atomic.Pointer[course.Course]
 }
 
 var _ Handler = (*Bot)(nil)
@@ -54,12 +58,21 @@ func New(cfg Config) (*Bot, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{
+	b := &Bot{
 		cfg: cfg, log: log,
 		flood:      newFlood(cfg.Flood, cfg.Clock),
 		messengers: map[Platform]Messenger{},
-	}, nil
+	}
+	b.current.Store(cfg.Course)
+	return b, nil
 }
+
+// Course is the course being served.
+func (b *Bot) Course() *course.Course { return b.current.Load() }
+
+// SetCourse serves c from now on; updates being handled finish with the
+// course they started with.
+func (b *Bot) SetCourse(c *course.Course) { b.current.Store(c) }
 
 // Register makes m the way replies reach people on m's platform.
 func (b *Bot) Register(m Messenger) {

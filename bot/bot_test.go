@@ -358,3 +358,58 @@ func TestStoreOutageIsRedelivered(t *testing.T) {
 		t.Fatalf("Handle during an outage returned %v, want a storage-unavailable error", err)
 	}
 }
+
+func TestElectivesChangeWhatConcernsYou(t *testing.T) {
+	h := newHarness(t, "2022-10-24T08:00")
+	h.say("ana", "/register Ana Lima")
+	got := h.say("ana", "/electives")
+	mustContain(t, got, "You follow 0 electives", "○ Skills dimension of labour migration")
+	// Button 13 in agenda order is skills (governance 7, protection 5, then development).
+	got = h.say("ana", "/electives", "13")
+	mustContain(t, got, "Added: Skills dimension of labour migration.")
+	if p := h.participant("ana"); len(p.Electives) != 1 || p.Electives[0] != "skills" {
+		t.Fatalf("electives %v, want [skills]", p.Electives)
+	}
+	got = h.say("ana", "/agenda")
+	mustContain(t, got, "Skills dimension of labour migration", "Global and regional labour migration trends")
+	mustNotContain(t, got, "Developing and implementing a labour migration policy", "Communicating on labour migration")
+	mustContain(t, h.say("ana", "/electives", "13"), "Removed: Skills")
+	mustContain(t, h.press("ana", "el:astrology"), "don't know that elective")
+}
+
+func TestRemindersSettings(t *testing.T) {
+	h := newHarness(t, "2022-10-24T08:00")
+	h.say("ana", "/register Ana Lima")
+	mustContain(t, h.say("ana", "/reminders"), "Reminders are on: 1 day, 15 minutes before each session")
+	mustContain(t, h.say("ana", "/reminders off"), "Reminders are off")
+	if p := h.participant("ana"); p.Reminders {
+		t.Fatal("reminders still on in the store")
+	}
+	mustContain(t, h.say("ana", "/reminders 1h 15m"), "Reminders are on: 1 hour, 15 minutes before")
+	if p := h.participant("ana"); !p.Reminders || len(p.ReminderOffsets) != 2 || p.ReminderOffsets[0] != time.Hour {
+		t.Fatalf("stored %v %v", p.Reminders, p.ReminderOffsets)
+	}
+	// The buttons: 15 minutes off, leaving 1 hour.
+	mustContain(t, h.press("ana", "rem:15m0s"), "Reminders are on: 1 hour before")
+	mustContain(t, h.say("ana", "/reminders 5m"), "Send /reminders on, /reminders off")
+	mustContain(t, h.say("ana", "/language es", "/reminders"), "Los recordatorios están activados: 1 hora antes")
+}
+
+// panicky is a messenger whose platform library panics on every send.
+type panicky struct{}
+
+func (panicky) Platform() bot.Platform { return bot.Console }
+func (panicky) Send(context.Context, bot.Reply) (bot.Sent, error) {
+	panic("platform library bug")
+}
+
+func TestPanicIsRecovered(t *testing.T) {
+	h := newHarness(t, "2022-10-24T08:00")
+	h.bot.Register(panicky{})
+	err := h.bot.Handle(context.Background(), bot.Update{Platform: bot.Console, UserID: "ana", ChatID: "ana", Text: "/help"})
+	if err != nil {
+		t.Fatalf("a panic surfaced as %v; it must be logged and the update dropped", err)
+	}
+	// The bot still works for the next update.
+	mustContain(t, h.say("ana", "/help"), "What I can do")
+}

@@ -189,7 +189,7 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		}
 		return b.nudgeText(ctx, p, pr, s, own, now)
 	case schedule.CourseSummary:
-		r := &request{b: b, ctx: ctx, now: now, p: p, pr: pr}
+		r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 		prog, err := r.progress()
 		if err != nil {
 			return "", err
@@ -201,7 +201,7 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 
 func (b *Bot) reminderText(pr *locales.Printer, ev *schedule.Event, own *time.Location, now time.Time) string {
 	text := pr.T("notify_reminder", "Left", timeLeft(pr, ev.Start.Sub(now))) + "\n" +
-		describeSession(pr, ev, b.cfg.Course.Location, own)
+		describeSession(pr, ev, b.Course().Location, own)
 	if ev.Link != "" {
 		text += "\n" + ev.Link
 	}
@@ -223,7 +223,7 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 	if len(titles) == 0 {
 		return "", nil
 	}
-	r := &request{b: b, ctx: ctx, now: now, p: p, pr: pr}
+	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 	prog, err := r.progress()
 	if err != nil {
 		return "", err
@@ -265,13 +265,13 @@ func (b *Bot) zoneOf(p *store.Participant) *time.Location {
 	if loc, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
 		return loc
 	}
-	return b.cfg.Course.Location
+	return b.Course().Location
 }
 
 // wantsOffset: the participant's chosen offsets, else the course's.
 func (b *Bot) wantsOffset(p *store.Participant, off time.Duration) bool {
 	if len(p.ReminderOffsets) == 0 {
-		return slices.Contains(b.cfg.Course.Reminders.Offsets, off)
+		return slices.Contains(b.Course().Reminders.Offsets, off)
 	}
 	return slices.Contains(p.ReminderOffsets, off)
 }
@@ -284,7 +284,7 @@ func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
 		return true
 	}
 	if len(p.Electives) == 0 {
-		return b.cfg.Course.Reminders.NoChoiceGetsAll
+		return b.Course().Reminders.NoChoiceGetsAll
 	}
 	return slices.Contains(p.Electives, ev.Elective)
 }
@@ -294,7 +294,7 @@ func (b *Bot) followsQuiz(p *store.Participant, q *quiz.Quiz) bool {
 		return true
 	}
 	if len(p.Electives) == 0 {
-		return b.cfg.Course.Reminders.NoChoiceGetsAll
+		return b.Course().Reminders.NoChoiceGetsAll
 	}
 	return slices.Contains(p.Electives, q.Elective)
 }

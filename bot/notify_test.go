@@ -130,7 +130,7 @@ func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 	f.join(mei, locales.EN, "Europe/Rome", []string{"policy"}, true)
 	f.join(quiet, locales.EN, "Europe/Rome", nil, false)
 	f.join(early, locales.EN, "Europe/Rome", nil, true, 24*time.Hour)
-	s := f.send("rem:w2-skills-1:15m0s") // Tue 25 Oct 16:00 Turin
+	s := f.send("rem:w2-skills-1:15m0s:20221025T1400Z") // Tue 25 Oct 16:00 Turin
 
 	a, b := f.replica(), f.replica()
 	var wg sync.WaitGroup
@@ -171,7 +171,7 @@ func TestReminderWordedForTimeLeft(t *testing.T) {
 	f := newFleet(t, "2022-11-01T09:52") // 8 minutes before measuring (EN only), 10:00 CET
 	const ines = 2001
 	f.join(ines, locales.ES, "Europe/Madrid", nil, true)
-	if err := f.replica().bot.Deliver(context.Background(), f.send("rem:w3-measuring-1:15m0s")); err != nil {
+	if err := f.replica().bot.Deliver(context.Background(), f.send("rem:w3-measuring-1:15m0s:20221101T0900Z")); err != nil {
 		t.Fatal(err)
 	}
 	got := f.texts(ines)
@@ -194,7 +194,7 @@ func TestMissedReminderIsNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plan []schedule.Send
-	for _, id := range []string{"rem:w2-plenary:15m0s", "rem:w2-plenary:24h0m0s", "rem:w2-policy-1:24h0m0s"} {
+	for _, id := range []string{"rem:w2-plenary:15m0s:20221024T1300Z", "rem:w2-plenary:24h0m0s:20221024T1300Z", "rem:w2-policy-1:24h0m0s:20221025T1200Z"} {
 		plan = append(plan, f.send(id))
 	}
 	if err := runner.Load(plan); err != nil {

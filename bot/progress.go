@@ -41,12 +41,12 @@ func (r *request) progress() (quiz.Progress, error) {
 			s.Answered[qid][question] = true
 		}
 	}
-	rules := r.b.cfg.Course.Rules
-	return rules.Progress(s, &r.b.cfg.Course.Bank, r.now), nil
+	rules := r.course().Rules
+	return rules.Progress(s, &r.course().Bank, r.now), nil
 }
 
 func (r *request) renderProgress(p quiz.Progress) string {
-	pr, rules := r.pr, r.b.cfg.Course.Rules
+	pr, rules := r.pr, r.course().Rules
 	lines := []string{
 		pr.T("progress_total", "Total", p.Total),
 		pr.T("progress_breakdown", "Weekly", p.Weekly, "Elective", p.Elective, "Essay", p.Essay, "EssayMax", rules.Essay.Max),

@@ -24,7 +24,7 @@ func (r *request) cmdQuiz(arg string) error {
 		return r.startQuiz(quiz.ID(arg), answers)
 	}
 	var rows [][]Button
-	for _, q := range r.b.cfg.Course.Bank.OpenAt(r.now) {
+	for _, q := range r.course().Bank.OpenAt(r.now) {
 		done := len(answers[q.ID])
 		if done >= len(q.Questions) || !r.followsQuiz(q) {
 			continue
@@ -45,7 +45,7 @@ func (r *request) followsQuiz(q *quiz.Quiz) bool { return r.b.followsQuiz(r.p, q
 
 // startQuiz sends the first unanswered question of quiz id.
 func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.StoredAnswer) error {
-	q, ok := r.b.cfg.Course.Bank.Quiz(id)
+	q, ok := r.course().Bank.Quiz(id)
 	if !ok {
 		return r.say(r.pr.T("quiz_unknown", "ID", string(id)))
 	}
@@ -139,7 +139,7 @@ func (r *request) pollAnswer() error {
 
 // answer records one answer and moves on to the next question.
 func (r *request) answer(a answerData, explain bool) error {
-	q, ok := r.b.cfg.Course.Bank.Quiz(a.Quiz)
+	q, ok := r.course().Bank.Quiz(a.Quiz)
 	if !ok {
 		return r.say(r.pr.T("quiz_unknown", "ID", string(a.Quiz)))
 	}

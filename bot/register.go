@@ -20,7 +20,7 @@ func (r *request) cmdStart(code string) error {
 		if r.p != nil {
 			return r.say(r.pr.T("welcome_back", "Name", r.p.Name))
 		}
-		return r.say(r.pr.T("welcome", "Course", r.b.cfg.Course.Title.In(r.pr.Lang)), languageButtons())
+		return r.say(r.pr.T("welcome", "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
 	}
 	if r.p != nil {
 		return r.say(r.pr.T("already_registered", "Name", r.p.Name))
@@ -62,7 +62,7 @@ func (r *request) cmdRegister(name string) error {
 	if !ok {
 		return r.say(r.pr.T("register_need_name"))
 	}
-	p := store.Participant{Name: name, Lang: r.pr.Lang, TimeZone: r.b.cfg.Course.Location.String(), Reminders: true, Created: r.now}
+	p := store.Participant{Name: name, Lang: r.pr.Lang, TimeZone: r.course().Location.String(), Reminders: true, Created: r.now}
 	created, err := r.b.cfg.Store.CreateParticipant(r.ctx, p, r.account())
 	if errors.Is(err, store.ErrAccountLinked) {
 		return r.say(r.pr.T("account_linked_elsewhere"))
@@ -76,7 +76,7 @@ func (r *request) cmdRegister(name string) error {
 
 // registered greets a new participant and offers the first choices.
 func (r *request) registered() error {
-	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.b.cfg.Course.Title.In(r.pr.Lang)), languageButtons())
+	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
 }
 
 // cleanName trims a name and checks it is printable and of sane length.

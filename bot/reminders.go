@@ -38,7 +38,7 @@ func (r *request) offsets() []time.Duration {
 	if len(r.p.ReminderOffsets) > 0 {
 		return r.p.ReminderOffsets
 	}
-	return r.b.cfg.Course.Reminders.Offsets
+	return r.course().Reminders.Offsets
 }
 
 func (r *request) showReminders() error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 )
@@ -14,6 +15,7 @@ import (
 // answer, and the instant it is handled at.
 type request struct {
 	b   *Bot
+	c   *course.Course // the course as it was when the update arrived
 	ctx context.Context
 	u   Update
 	now time.Time
@@ -22,7 +24,7 @@ type request struct {
 }
 
 func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
-	r := &request{b: b, ctx: ctx, u: u, now: b.cfg.Clock.Now()}
+	r := &request{b: b, c: b.Course(), ctx: ctx, u: u, now: b.cfg.Clock.Now()}
 	p, err := b.cfg.Store.ParticipantByAccount(ctx, store.Platform(u.Platform), u.UserID)
 	switch {
 	case err == nil:
@@ -33,6 +35,9 @@ func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
 	r.setLang()
 	return r, nil
 }
+
+// course is the course this update is handled with.
+func (r *request) course() *course.Course { return r.c }
 
 // setLang picks the language: the participant's choice, else the
 // platform's hint, else English.

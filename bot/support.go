@@ -14,7 +14,7 @@ import (
 )
 
 func (r *request) cmdHelp(string) error {
-	c := r.b.cfg.Course
+	c := r.course()
 	text := r.pr.T("help_header", "Course", c.Title.In(r.pr.Lang)) + "\n\n" +
 		strings.Join(r.helpLines(), "\n") + "\n\n" +
 		r.pr.T("help_footer", "ECampus", c.ECampus)
@@ -24,7 +24,7 @@ func (r *request) cmdHelp(string) error {
 // freeText answers a question from the FAQ, or passes it on to the
 // coordinators when nothing matches.
 func (r *request) freeText() error {
-	if entry, ok := matchFAQ(r.b.cfg.Course.FAQ, r.u.Text, r.pr.Lang); ok {
+	if entry, ok := matchFAQ(r.course().FAQ, r.u.Text, r.pr.Lang); ok {
 		return r.say(entry.Answer.In(r.pr.Lang))
 	}
 	if r.p == nil {
@@ -50,7 +50,7 @@ func (r *request) passOn(text, msgID string) error {
 	if _, err := r.b.cfg.Store.SaveQuestion(r.ctx, r.p.ID, string(r.pr.Lang), text, r.now); err != nil {
 		return err
 	}
-	return r.say(r.pr.T(msgID, "Contact", r.b.cfg.Course.Contact.In(r.pr.Lang)))
+	return r.say(r.pr.T(msgID, "Contact", r.course().Contact.In(r.pr.Lang)))
 }
 
 // cmdQuestions lists the open support questions (coordinators only).

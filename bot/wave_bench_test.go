@@ -40,7 +40,7 @@ func BenchmarkReminderWave(b *testing.B) {
 			f.joinQuick(int64(100000 + i))
 		}
 		r := f.replicaRate(rate)
-		s := f.send("rem:w2-plenary:15m0s")
+		s := f.send("rem:w2-plenary:15m0s:20221024T1300Z")
 		start := time.Now()
 		stats, err := r.bot.DeliverStats(context.Background(), s)
 		took := time.Since(start)

@@ -61,7 +61,9 @@ func Plan(a *Agenda, bank *quiz.Bank, s PlanSettings) []Send {
 
 // reminders plans one send per offset. Each expires when the next one
 // comes due, so a bot back from downtime sends only the latest reminder
-// of a session, never "in a day" and "in 15 minutes" together.
+// of a session, never "in a day" and "in 15 minutes" together. The id
+// holds the session's start: an unchanged session keeps its ids across
+// agenda reloads (no repeats), a rescheduled one gets new reminders.
 func reminders(ev *Event, offsets []time.Duration) []Send {
 	offs := slices.Clone(offsets)
 	slices.Sort(offs)
@@ -70,7 +72,7 @@ func reminders(ev *Event, offsets []time.Duration) []Send {
 	for _, off := range offs {
 		at := ev.Start.Add(-off)
 		out = append(out, Send{
-			ID:   fmt.Sprintf("rem:%s:%s", ev.ID, off),
+			ID:   fmt.Sprintf("rem:%s:%s:%s", ev.ID, off, ev.Start.UTC().Format("20060102T1504Z")),
 			Kind: Reminder, At: at, Expires: expires,
 			Event: ev, Offset: off,
 		})

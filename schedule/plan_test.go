@@ -36,13 +36,13 @@ func TestPlanAcrossDST(t *testing.T) {
 		id, at, expires string
 	}{
 		// Mon 24 Oct 15:00 CEST = 13:00Z.
-		{"rem:w2-plenary:15m0s", "2022-10-24T12:45:00Z", "2022-10-24T13:00:00Z"},
+		{"rem:w2-plenary:15m0s:20221024T1300Z", "2022-10-24T12:45:00Z", "2022-10-24T13:00:00Z"},
 		// The day-before reminder gives way to the 15-minute one.
-		{"rem:w2-plenary:24h0m0s", "2022-10-23T13:00:00Z", "2022-10-24T12:45:00Z"},
+		{"rem:w2-plenary:24h0m0s:20221024T1300Z", "2022-10-23T13:00:00Z", "2022-10-24T12:45:00Z"},
 		// Tue 1 Nov 10:00 CET = 09:00Z; a day before is still CET.
-		{"rem:w3-measuring-1:24h0m0s", "2022-10-31T09:00:00Z", "2022-11-01T08:45:00Z"},
+		{"rem:w3-measuring-1:24h0m0s:20221101T0900Z", "2022-10-31T09:00:00Z", "2022-11-01T08:45:00Z"},
 		// Fri 4 Nov 14:00 CET = 13:00Z.
-		{"rem:w3-plenary:15m0s", "2022-11-04T12:45:00Z", "2022-11-04T13:00:00Z"},
+		{"rem:w3-plenary:15m0s:20221104T1300Z", "2022-11-04T12:45:00Z", "2022-11-04T13:00:00Z"},
 		// Quizzes open with the Friday slots: 28 Oct 16:00 CEST, 4 Nov 16:00 CET.
 		// An opening is news for a day.
 		{"open:week-2", "2022-10-28T14:00:00Z", "2022-10-29T14:00:00Z"},

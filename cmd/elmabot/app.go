@@ -23,6 +23,9 @@ type Env struct {
 	// Clock, when set, is the real clock the program builds on (tests
 	// pass a fake one); nil means the wall clock.
 	Clock schedule.Clock
+	// Reload receives a value each time the course files should be read
+	// again (SIGHUP); nil never reloads.
+	Reload <-chan struct{}
 }
 
 // command is one subcommand: its flags are registered on fs, run does it.

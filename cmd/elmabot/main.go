@@ -1,4 +1,5 @@
-// Command elmabot carries an online course into Telegram and Discord.
+// Command elmabot carries an online course into chat apps (Telegram;
+// Discord is planned).
 //
 //	elmabot [--now TIME] [--course DIR] COMMAND [flags]
 //
@@ -15,7 +16,30 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	os.Exit(Main(ctx, os.Args[1:], env))
+	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Reload: hangups(ctx)}
+	code := Main(ctx, os.Args[1:], env)
+	stop()
+	os.Exit(code)
+}
+
+// hangups turns SIGHUP into reload requests.
+func hangups(ctx context.Context) <-chan struct{} {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP)
+	out := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case out <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
 }

@@ -243,3 +243,42 @@ func TestConsoleShowsRemindersAsTheClockPasses(t *testing.T) {
 		t.Errorf("the reminder does not name the plenary:\n%s", transcript)
 	}
 }
+
+func TestRemindersPreview(t *testing.T) {
+	code, out, errOut := run(t, "", nil, "reminders", "--from", "2022-10-24T14:30", "--to", "2022-10-24T15:00", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []struct {
+		ID, Kind, Session, Offset, Audience string
+		AtUTC                               string `json:"at_utc"`
+		AtLocal                             string `json:"at_local"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("%d sends between 14:30 and 15:00 on 24 Oct, want 1: %+v", len(rows), rows)
+	}
+	r := rows[0]
+	if r.Session != "w2-plenary" || r.Offset != "15m0s" || r.AtUTC != "2022-10-24T12:45:00Z" || r.AtLocal != "2022-10-24T14:45:00+02:00" || r.Audience != "everyone with reminders on" {
+		t.Errorf("preview row %+v", r)
+	}
+}
+
+func TestNowFromTheEnvironment(t *testing.T) {
+	code, out, _ := run(t, "/register Ana Lima\n/next\n", map[string]string{"ELMA_NOW": "2022-12-02T15:00"}, "console")
+	if code != 0 || !strings.Contains(out, "Way forward") {
+		t.Errorf("with ELMA_NOW on the last afternoon, /next should be the closing session: exit %d\n%s", code, out)
+	}
+}
+
+func TestBrokenCourseRefusedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../course/testdata/mini", dir)
+	copyDir(t, "../../course/testdata/broken/sessions", dir)
+	code, out, errOut := run(t, "/help\n", nil, "--course", dir, "console")
+	if code != 1 || out != "" || !strings.Contains(errOut, "problem(s) in the course") {
+		t.Errorf("the console started on a broken course: exit %d\n%s%s", code, out, errOut)
+	}
+}

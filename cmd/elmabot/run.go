@@ -54,7 +54,24 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	stopHTTP := g.serveHealth(d, log)
 	defer stopHTTP()
 	log.Info("elmabot running", "course", d.course.ID, "telegram", true, "now", d.clock.Now())
+	go g.reloads(ctx, d, log)
 	return intake(ctx, log, tg, d.bot)
+}
+
+// reloads reloads the course each time the environment asks (SIGHUP).
+func (g *globals) reloads(ctx context.Context, d *deps, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-g.env.Reload:
+			if err := d.reload(g); err != nil {
+				log.Error("reload", "err", err)
+				continue
+			}
+			log.Info("course reloaded", "course", d.course.ID)
+		}
+	}
 }
 
 // intake runs the adapters until ctx ends; it returns once every adapter

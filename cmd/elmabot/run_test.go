@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +102,64 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestRunReloadsTheCourse: an edited course is served after a reload; a
+// broken edit is refused and the previous course stays in service.
+func TestRunReloadsTheCourse(t *testing.T) {
+	srv := storetest.Start(t)
+	api := telegramtest.NewServer(t, clockwork.NewRealClock())
+	dir := t.TempDir()
+	copyDir(t, "../../course/e-lma-2022", dir)
+	env := map[string]string{
+		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": api.URL(),
+		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length",
+		"ELMA_HTTP": freeAddr(t), "ELMA_COURSE": dir,
+	}
+	reload := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan int)
+	go func() {
+		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }, Reload: reload}
+		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
+	}()
+	api.PushMessage(7, "/register Ana Lima", "en")
+	awaitOutgoing(t, api, 7, "You are registered")
+
+	week1 := filepath.Join(dir, "quizzes", "week-1.yaml")
+	edit(t, week1, `en: "Week 1 quiz: `, `en: "Week 1 quiz (revised): `)
+	reload <- struct{}{}
+	waitFor(t, logs, "course reloaded")
+	api.PushMessage(7, "/quiz", "en")
+	if got := awaitOutgoing(t, api, 7, "(revised)"); !strings.Contains(got, "(revised)") {
+		t.Fatalf("the reloaded quiz title is not served:\n%s", got)
+	}
+
+	edit(t, week1, "correct: true", "correct: maybe")
+	reload <- struct{}{}
+	waitFor(t, logs, "course not reloaded")
+	api.PushMessage(7, "/help", "en")
+	if got := awaitOutgoing(t, api, 7, "What I can do"); !strings.Contains(got, "What I can do") {
+		t.Fatalf("the bot stopped answering after a broken reload:\n%s", got)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("run exited %d", code)
+	}
+}
+
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s has no %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

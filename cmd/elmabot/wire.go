@@ -26,6 +26,7 @@ type deps struct {
 	bot     *bot.Bot
 	log     *slog.Logger
 	memory  bool // storage is an in-process Redis: nothing survives exit
+	runner  *schedule.Runner
 	closers []func() error
 }
 
@@ -121,9 +122,29 @@ func (d *deps) startReminders(ctx context.Context, locker gocron.Locker) (func()
 		return nil, err
 	}
 	r.Start()
+	d.runner = r
 	return func() {
 		if err := r.Shutdown(); err != nil {
 			d.log.Warn("stopping the scheduler", "err", err)
 		}
 	}, nil
+}
+
+// reload reads the course files again and, if they check out, serves
+// them and replans. Sends already made are not repeated: their ids (and
+// markers) are unchanged unless their session moved.
+func (d *deps) reload(g *globals) error {
+	c, err := g.loadCourse()
+	if err == nil {
+		err = storageCodes(c)
+	}
+	if err != nil {
+		return fmt.Errorf("course not reloaded, still serving the previous one: %w", err)
+	}
+	d.bot.SetCourse(c)
+	d.course = c
+	if d.runner != nil {
+		return d.runner.Load(plan(c))
+	}
+	return nil
 }

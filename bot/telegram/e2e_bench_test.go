@@ -1,0 +1,240 @@
+package telegram_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/locales"
+	coursequiz "github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
+	"github.com/elmabot/elmabot/store/storetest"
+)
+
+// benchQuiz is the quiz the benchmark participants answer.
+const benchQuiz coursequiz.ID = "week-1"
+
+// benchPollBase numbers the polls registered before the run, far from
+// the ids telegramtest gives the polls the bot sends during it.
+const benchPollBase = 7000000000000000000
+
+// quizRig is the core on a real redis-server, with participants
+// registered through the store, each holding one poll per question of
+// the week-1 quiz, as if the bot had sent them.
+type quizRig struct {
+	bot    *bot.Bot
+	store  *store.Store
+	quiz   *coursequiz.Quiz
+	people int
+}
+
+// newQuizRig registers enough participants for n answers, one answer
+// per question each; redisArgs go to redis-server.
+func newQuizRig(b *testing.B, n int, redisArgs ...string) *quizRig {
+	b.Helper()
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, ok := c.Bank.Quiz(benchQuiz)
+	if !ok {
+		b.Fatalf("no quiz %s", benchQuiz)
+	}
+	rd := storetest.Start(b, redisArgs...)
+	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
+	clock := clockwork.NewFakeClockAt(q.Opens.Add(time.Hour))
+	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte(e2eSecret)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rig := &quizRig{bot: core, store: st, quiz: q, people: (n + len(q.Questions) - 1) / len(q.Questions)}
+	rig.register(b, clock.Now())
+	return rig
+}
+
+func (r *quizRig) register(b *testing.B, now time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	for i := range r.people {
+		user := strconv.FormatInt(benchUser(i), 10)
+		p := store.Participant{Name: "Participant " + user, Lang: locales.EN, TimeZone: "Europe/Rome", Reminders: true, Created: now}
+		acct := store.Account{Platform: store.Platform(bot.Telegram), UserID: user, ChatID: user, Reachable: true}
+		created, err := r.store.CreateParticipant(ctx, p, acct)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for j, qu := range r.quiz.Questions {
+			ref := store.PollRef{Participant: created.ID, Quiz: r.quiz.ID, Question: qu.ID}
+			if err := r.store.SavePoll(ctx, r.pollID(i, j), ref, 24*time.Hour); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func benchUser(i int) int64 { return int64(1000 + i) }
+
+func (r *quizRig) pollID(person, question int) string {
+	return strconv.Itoa(benchPollBase + person*len(r.quiz.Questions) + question)
+}
+
+// pushAnswers queues n poll answers: question 1 of everyone, then
+// question 2, and so on, so that a batch spans many chats while each
+// person answers in order. Every other answer is right.
+func (r *quizRig) pushAnswers(srv *telegramtest.Server, n int) {
+	for k := range n {
+		person, question := k%r.people, k/r.people
+		qu := r.quiz.Questions[question]
+		option := qu.Correct
+		if k%2 == 1 {
+			option = (qu.Correct + 1) % len(qu.Options)
+		}
+		srv.PushPollAnswer(benchUser(person), r.pollID(person, question), []int{option})
+	}
+}
+
+// finished is how many people answer every question among n answers;
+// the last answer of each brings a summary instead of a next poll.
+func (r *quizRig) finished(n int) int {
+	return max(0, n-(len(r.quiz.Questions)-1)*r.people)
+}
+
+// quietServer is a fake Telegram with the request log off, so memory
+// stays flat; counts and spec checks go on.
+func quietServer(b *testing.B) *telegramtest.Server {
+	srv := telegramtest.NewServer(b, nil)
+	srv.SetRecording(false)
+	return srv
+}
+
+// BenchmarkQuizAnswersEndToEnd measures poll answers per second through
+// the adapter's Run loop (pacing off), the core and a real Redis: each
+// answer looks the poll up, records the answer, and sends the feedback
+// and the next poll (or the summary). It then runs the bare loop on the
+// same updates against a fresh server of the same kind and reports the
+// ratio of the two rates; the target is at least 0.7.
+func BenchmarkQuizAnswersEndToEnd(b *testing.B) {
+	for _, redis := range []struct {
+		name string
+		args []string
+	}{{"redis=plain", nil}, {"redis=aof-always", storetest.AOF()}} {
+		b.Run(redis.name, func(b *testing.B) {
+			rig := newQuizRig(b, b.N, redis.args...)
+			srv := quietServer(b)
+			rig.pushAnswers(srv, b.N)
+			a := newAdapter(b, srv, clockwork.NewRealClock(), func(c *telegram.Config) {
+				c.GlobalRate, c.PerChat = -1, -1
+			})
+			rig.bot.Register(a)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+
+			b.ResetTimer()
+			go func() { done <- a.Run(ctx, rig.bot) }()
+			done5 := rig.finished(b.N)
+			srv.Await("sendMessage", b.N+done5)
+			srv.Await("sendPoll", b.N-done5)
+			b.StopTimer()
+			cancel()
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
+			rate := float64(b.N) / b.Elapsed().Seconds()
+			b.ReportMetric(rate, "answers/s")
+			rig.checkPoints(b, b.N)
+
+			bare := quietServer(b)
+			rig.pushAnswers(bare, b.N)
+			bareRate := float64(b.N) / bareLoop(b, bare, b.N).Seconds()
+			b.ReportMetric(bareRate, "bare-answers/s")
+			b.ReportMetric(rate/bareRate, "ratio")
+		})
+	}
+}
+
+// checkPoints verifies, outside the timing, that every answer counted
+// once: the points stored are those of the right answers pushed.
+func (r *quizRig) checkPoints(b *testing.B, n int) {
+	b.Helper()
+	want := map[int]int{}
+	for k := range n {
+		if k%2 == 0 {
+			want[k%r.people] += r.quiz.Questions[k/r.people].Points
+		}
+	}
+	ctx := context.Background()
+	for i := range r.people {
+		p, err := r.store.ParticipantByAccount(ctx, store.Platform(bot.Telegram), strconv.FormatInt(benchUser(i), 10))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tot, err := r.store.Totals(ctx, p.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tot.Total != want[i] {
+			b.Fatalf("participant %d has %d points, want %d", i, tot.Total, want[i])
+		}
+	}
+}
+
+// BenchmarkBareLoopSameServer is the yardstick on its own: the same
+// poll answers as BenchmarkQuizAnswersEndToEnd, served by telegramtest,
+// read by go-telegram-bot-api alone with getUpdates and answered with one
+// sendMessage each, one at a time.
+func BenchmarkBareLoopSameServer(b *testing.B) {
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, _ := c.Bank.Quiz(benchQuiz)
+	rig := &quizRig{quiz: q, people: (b.N + len(q.Questions) - 1) / len(q.Questions)}
+	srv := quietServer(b)
+	rig.pushAnswers(srv, b.N)
+	b.ResetTimer()
+	elapsed := bareLoop(b, srv, b.N)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "answers/s")
+}
+
+// bareLoop reads n poll answers from srv with go-telegram-bot-api and
+// answers each with a sendMessage, and reports how long that took (the
+// getMe the library makes first not included).
+func bareLoop(b *testing.B, srv *telegramtest.Server, n int) time.Duration {
+	b.Helper()
+	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(telegramtest.Token, srv.Endpoint())
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	offset, done := 0, 0
+	for done < n {
+		ups, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, u := range ups {
+			offset = u.UpdateID + 1
+			if u.PollAnswer == nil {
+				continue
+			}
+			if _, err := api.Send(tgbotapi.NewMessage(u.PollAnswer.User.ID, "Answer noted.")); err != nil {
+				b.Fatal(err)
+			}
+			done++
+		}
+	}
+	return time.Since(start)
+}
