@@ -39,6 +39,7 @@ func commands() []command {
 		{"check", "check the course files; exit 1 listing every problem", runCheck},
 		{"agenda", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
 		{"import", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
+		{"roster", "load the roster's registration codes into Redis; print them with Telegram links", runRoster},
 		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
 		{"health", "ask a running bot's /healthz (for container health checks)", runHealth},

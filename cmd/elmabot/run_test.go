@@ -13,6 +13,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
+	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
 
@@ -160,6 +161,48 @@ func edit(t *testing.T, path, old, new string) {
 		t.Fatalf("%s has no %q", path, old)
 	}
 	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRosterStoresCodesAndPrintsLinks(t *testing.T) {
+	srv := storetest.Start(t)
+	api := telegramtest.NewServer(t, clockwork.NewRealClock())
+	env := map[string]string{"REDIS_URL": srv.URL, "TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": api.URL()}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	writeFile(t, bad, "name,cohort,lang,role\nAna Lima,SAMM,es,participant\n,SAMM,en,participant\nBob,,fr,participant\n")
+	code, _, errOut := run(t, "", env, "roster", bad)
+	if code != 1 || !strings.Contains(errOut, bad+":3: name is empty") || !strings.Contains(errOut, bad+`:4: lang "fr" is not en or es`) {
+		t.Fatalf("bad roster: exit %d\n%s", code, errOut)
+	}
+	good := filepath.Join(dir, "roster.csv")
+	writeFile(t, good, "name,cohort,lang,role,code\nAna Lima,SAMM,es,participant,\nChristophe Marion,,en,coordinator,STAFF-0001\n")
+	code, out, errOut := run(t, "", env, "roster", good)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || lines[0] != "name,cohort,lang,role,code,telegram_link" {
+		t.Fatalf("output:\n%s", out)
+	}
+	ana := strings.Split(lines[1], ",")
+	if !strings.HasPrefix(ana[4], "ELMA-") || !strings.HasSuffix(ana[5], "?start="+ana[4]) || !strings.HasPrefix(ana[5], "https://t.me/") {
+		t.Errorf("Ana's row %q lacks a generated code and its link", lines[1])
+	}
+	if !strings.Contains(lines[2], "coordinator,STAFF-0001,") {
+		t.Errorf("a given code must be kept: %q", lines[2])
+	}
+	st := store.New(srv.Client(), store.WithPrefix(store.DefaultPrefix))
+	p, err := st.RedeemRosterCode(context.Background(), ana[4], store.Account{Platform: "telegram", UserID: "9", ChatID: "9", Reachable: true}, time.Now())
+	if err != nil || p.Name != "Ana Lima" || p.Lang != "es" || p.Cohort != "SAMM" {
+		t.Errorf("redeeming Ana's code: %+v, %v", p, err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
