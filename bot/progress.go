@@ -48,7 +48,7 @@ func (r *request) progress() (quiz.Progress, error) {
 func (r *request) renderProgress(p quiz.Progress) string {
 	pr, rules := r.pr, r.course().Rules
 	lines := []string{
-		pr.T("progress_total", "Total", p.Total),
+		pr.N("progress_total", p.Total),
 		pr.T("progress_breakdown", "Weekly", p.Weekly, "Elective", p.Elective, "Essay", p.Essay, "EssayMax", rules.Essay.Max),
 		pr.T("progress_tier_" + p.Tier.String()),
 	}

@@ -52,7 +52,11 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 	if refused, err := r.refuseClosed(q); refused || err != nil {
 		return err
 	}
-	return r.nextQuestion(q, answers[q.ID])
+	done := map[string]bool{}
+	for id := range answers[q.ID] {
+		done[id] = true
+	}
+	return r.nextQuestion(q, done)
 }
 
 // refuseClosed answers politely when q does not take answers now.
@@ -68,14 +72,13 @@ func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
 }
 
 // nextQuestion sends the first question not yet answered, or the summary.
-func (r *request) nextQuestion(q *quiz.Quiz, done map[string]store.StoredAnswer) error {
+func (r *request) nextQuestion(q *quiz.Quiz, done map[string]bool) error {
 	for i := range q.Questions {
-		qu := &q.Questions[i]
-		if _, answered := done[qu.ID]; !answered {
+		if !done[q.Questions[i].ID] {
 			return r.askQuestion(q, i)
 		}
 	}
-	return r.quizSummary(q, done)
+	return r.quizSummary(q)
 }
 
 // askQuestion sends question i of q as a quiz poll (or buttons) and, for
@@ -158,38 +161,48 @@ func (r *request) answer(a answerData, explain bool) error {
 	if err != nil {
 		return err
 	}
-	if err := r.say(r.feedback(qu, res, explain)); err != nil {
-		return err
+	if !res.New {
+		// A replayed button is told; a redelivered poll vote is silent.
+		// Neither resends the next question: /quiz resumes.
+		if explain {
+			return r.say(r.pr.T("answer_already"))
+		}
+		return nil
 	}
-	answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
-	if err != nil {
-		return err
+	if explain {
+		// Native polls show right, wrong and the explanation themselves.
+		if err := r.say(r.feedback(qu, res)); err != nil {
+			return err
+		}
 	}
-	return r.nextQuestion(q, answers[q.ID])
+	done := map[string]bool{}
+	for _, id := range res.Answered {
+		done[id] = true
+	}
+	return r.nextQuestion(q, done)
 }
 
-// feedback tells right or wrong (only on first answer), with the points.
-func (r *request) feedback(qu *quiz.Question, res store.AnswerResult, explain bool) string {
-	if !res.New {
-		return r.pr.T("answer_already")
-	}
+// feedback tells right or wrong, with the points and the explanation.
+func (r *request) feedback(qu *quiz.Question, res store.AnswerResult) string {
 	var lines []string
 	if res.Correct {
 		lines = append(lines, r.pr.N("answer_correct", res.Awarded))
 	} else {
 		lines = append(lines, r.pr.T("answer_wrong"))
-		if explain {
-			lines = append(lines, r.pr.T("answer_right_was", "Option", qu.Options[qu.Correct].In(r.pr.Lang)))
-		}
+		lines = append(lines, r.pr.T("answer_right_was", "Option", qu.Options[qu.Correct].In(r.pr.Lang)))
 	}
-	if explain && qu.Explanation.In(r.pr.Lang) != "" {
+	if qu.Explanation.In(r.pr.Lang) != "" {
 		lines = append(lines, qu.Explanation.In(r.pr.Lang))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // quizSummary closes a finished quiz: points earned and the new total.
-func (r *request) quizSummary(q *quiz.Quiz, done map[string]store.StoredAnswer) error {
+func (r *request) quizSummary(q *quiz.Quiz) error {
+	done, err := r.b.cfg.Store.Answers(r.ctx, r.p.ID, q.ID)
+	if err != nil {
+		return err
+	}
 	earned := 0
 	for _, qu := range q.Questions {
 		if a, ok := done[qu.ID]; ok && a.Correct {
@@ -200,6 +213,6 @@ func (r *request) quizSummary(q *quiz.Quiz, done map[string]store.StoredAnswer) 
 	if err != nil {
 		return err
 	}
-	text := r.pr.T("quiz_done", "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points, "Total", totals.Total)
+	text := r.pr.N("quiz_done", totals.Total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
 	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
 }

@@ -24,6 +24,7 @@ type Store interface {
 	SetReachable(ctx context.Context, platform store.Platform, userID string, ok bool) error
 
 	RecordAnswer(ctx context.Context, a store.Answer) (store.AnswerResult, error)
+	Answers(ctx context.Context, id store.ParticipantID, q quiz.ID) (map[string]store.StoredAnswer, error)
 	AllAnswers(ctx context.Context, id store.ParticipantID) (map[quiz.ID]map[string]store.StoredAnswer, error)
 	Totals(ctx context.Context, id store.ParticipantID) (store.Totals, error)
 	Essay(ctx context.Context, id store.ParticipantID) (store.EssayState, error)

@@ -39,6 +39,9 @@ type AnswerResult struct {
 	Awarded int  // points added by this call
 	Option  int  // the stored option, which may differ from the one sent
 	Totals  Totals
+	// Answered lists the questions of this quiz the participant has
+	// answered, this one included, in no particular order.
+	Answered []string
 }
 
 // StoredAnswer is an answer as kept.
@@ -145,7 +148,11 @@ func decodeAnswerReply(id ParticipantID, r reply) (AnswerResult, error) {
 	if err != nil {
 		return AnswerResult{}, err
 	}
-	return AnswerResult{New: isNew == 1, Correct: stored.Correct, Awarded: int(awarded), Option: stored.Option, Totals: t}, nil
+	answered, err := r.strs(8)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	return AnswerResult{New: isNew == 1, Correct: stored.Correct, Awarded: int(awarded), Option: stored.Option, Totals: t, Answered: answered}, nil
 }
 
 // decodeStored reads an answer value: "<unix ms><option, 2 digits><1|0>".

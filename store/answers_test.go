@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -17,24 +18,32 @@ func TestRecordAnswerOnce(t *testing.T) {
 	ana := mustCreate(t, s, "Ana", telegram("1"))
 
 	first := mustRecord(t, s, weekly(ana.ID, 1, "q1", 2, true))
-	want := AnswerResult{New: true, Correct: true, Awarded: 1, Option: 2, Totals: Totals{Weekly: 1, Total: 1}}
-	if first != want {
+	want := AnswerResult{New: true, Correct: true, Awarded: 1, Option: 2, Totals: Totals{Weekly: 1, Total: 1}, Answered: []string{"q1"}}
+	if !reflect.DeepEqual(first, want) {
 		t.Fatalf("first answer %+v, want %+v", first, want)
 	}
 	// A re-delivery changes nothing and reports the stored outcome.
 	want.New, want.Awarded = false, 0
-	if again := mustRecord(t, s, weekly(ana.ID, 1, "q1", 2, true)); again != want {
+	if again := mustRecord(t, s, weekly(ana.ID, 1, "q1", 2, true)); !reflect.DeepEqual(again, want) {
 		t.Fatalf("re-delivery %+v, want %+v", again, want)
 	}
 	// Another option for an answered question: still the first answer.
-	if other := mustRecord(t, s, weekly(ana.ID, 1, "q1", 0, false)); other != want {
+	if other := mustRecord(t, s, weekly(ana.ID, 1, "q1", 0, false)); !reflect.DeepEqual(other, want) {
 		t.Fatalf("changed answer %+v, want %+v", other, want)
+	}
+	// Answers to other quizzes are not listed as answered in this one.
+	mustRecord(t, s, weekly(ana.ID, 2, "q1", 1, true))
+	second := mustRecord(t, s, weekly(ana.ID, 1, "q3", 1, false))
+	sort.Strings(second.Answered)
+	if !reflect.DeepEqual(second.Answered, []string{"q1", "q3"}) {
+		t.Fatalf("answered in week-1: %v, want [q1 q3]", second.Answered)
 	}
 	got, err := s.Answers(context.Background(), ana.ID, "week-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStored := map[string]StoredAnswer{"q1": {Option: 2, Correct: true, At: start.Add(7 * 24 * time.Hour)}}
+	at := start.Add(7 * 24 * time.Hour)
+	wantStored := map[string]StoredAnswer{"q1": {Option: 2, Correct: true, At: at}, "q3": {Option: 1, Correct: false, At: at}}
 	if !reflect.DeepEqual(got, wantStored) {
 		t.Fatalf("stored %+v, want %+v", got, wantStored)
 	}

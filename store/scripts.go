@@ -75,7 +75,7 @@ func (s *Store) answerCall(a Answer) (keys []string, args []any, err error) {
 		return nil, nil, err
 	}
 	return []string{s.profileKey(a.Participant), s.answersKey(a.Participant)},
-		[]any{QuizCode(a.Quiz) + a.Question, a.Option, flag(a.Correct), a.Points, field, a.At.UnixMilli()}, nil
+		[]any{QuizCode(a.Quiz) + a.Question, a.Option, flag(a.Correct), a.Points, field, a.At.UnixMilli(), QuizCode(a.Quiz)}, nil
 }
 
 // reply reads a script's array reply.
@@ -134,4 +134,24 @@ func flag(b bool) string {
 		return "1"
 	}
 	return "0"
+}
+
+// strs reads element i as a list of strings.
+func (r reply) strs(i int) ([]string, error) {
+	if i >= len(r) {
+		return nil, fmt.Errorf("store: script reply has %d elements, want more than %d", len(r), i)
+	}
+	list, ok := r[i].([]any)
+	if !ok {
+		return nil, fmt.Errorf("store: script reply element %d is %T, want a list", i, r[i])
+	}
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("store: script reply element %d holds %T, want strings", i, v)
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }

@@ -143,9 +143,18 @@ func withDefaults(cfg Config) Config {
 		cfg.Workers = DefaultWorkers
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+		cfg.HTTPClient = pooledClient(cfg.Workers)
 	}
 	return cfg
+}
+
+// pooledClient keeps an idle connection per worker plus the long poll;
+// net/http's default keeps 2 per host, so the workers would keep
+// closing and reopening (TLS) connections to the one Bot API host.
+func pooledClient(workers int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers + 2
+	return &http.Client{Transport: t}
 }
 
 // Platform reports bot.Telegram.

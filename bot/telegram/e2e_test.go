@@ -195,7 +195,9 @@ func (h *e2e) wantPoints(user int64, total int) {
 	if tot := h.totals(user); tot.Total != total || tot.Weekly != total {
 		h.t.Errorf("user %d: store totals %+v, want %d weekly points", user, tot, total)
 	}
-	mustContain(h.t, h.say(user, "/progress"), fmt.Sprintf("Your total: %d points.", total), fmt.Sprintf("Weekly quizzes: %d ·", total))
+	// "point" rather than "points.": the catalog says "1 points" today,
+	// and a fix of that plural should not break this test.
+	mustContain(h.t, h.say(user, "/progress"), fmt.Sprintf("Your total: %d point", total), fmt.Sprintf("Weekly quizzes: %d ·", total))
 }
 
 // week returns a quiz of the built-in course.
@@ -298,13 +300,14 @@ func TestE2ESwitchToSpanish(t *testing.T) {
 	if !strings.Contains(poll.Question, q.Questions[0].Text.ES) || poll.Options[0] != q.Questions[0].Options[0].ES {
 		t.Errorf("poll not in Spanish: %q %q", poll.Question, poll.Options)
 	}
-	mustContain(t, h.vote(ana, poll.ID, q.Questions[0].Correct), "¡Correcto! +1 punto.")
+	// Telegram itself shows right or wrong; the bot moves on in Spanish.
+	mustContain(t, h.vote(ana, poll.ID, q.Questions[0].Correct), "(2/5) "+q.Questions[1].Text.ES)
 
 	// And back, and forth again, by command.
 	mustContain(t, h.say(ana, "/language en"), "I will write to you in English")
-	mustContain(t, h.say(ana, "/progress"), "Your total: 1 points.")
+	mustContain(t, h.say(ana, "/progress"), "Your total: 1 point")
 	mustContain(t, h.say(ana, "/language es"), "A partir de ahora le escribiré en español")
-	mustContain(t, h.say(ana, "/progress"), "Su total: 1 puntos.")
+	mustContain(t, h.say(ana, "/progress"), "Su total: 1 punto")
 	if tot := h.totals(ana); tot.Total != 1 {
 		t.Errorf("totals %+v after one right answer", tot)
 	}
@@ -346,12 +349,10 @@ func TestE2EWeeklyQuizAsPolls(t *testing.T) {
 		got = joined(out)
 		if right {
 			want += qu.Points
-			mustContain(t, got, "Correct! +1 point.")
-		} else {
-			mustContain(t, got, "Not quite: no points for this one.")
 		}
-		// Telegram shows the right option and the explanation itself.
-		mustNotContain(t, got, "The right answer")
+		// Telegram shows right or wrong and the explanation itself: the
+		// bot sends no feedback message, only the next question.
+		mustNotContain(t, got, "Correct!", "Not quite", "The right answer")
 		if i+1 < len(q.Questions) {
 			mustContain(t, got, fmt.Sprintf("(%d/5) %s", i+2, q.Questions[i+1].Text.EN))
 		}
@@ -438,15 +439,16 @@ func TestE2ESamePollAnswerTwice(t *testing.T) {
 	h.say(ana, "/quiz week-1")
 	first := h.lastPoll(ana)
 
-	mustContain(t, h.vote(ana, first.ID, qu.Correct), "Correct! +1 point.")
+	mustContain(t, h.vote(ana, first.ID, qu.Correct), "(2/5)")
 	h.wantPoints(ana, 1)
 
-	// The same vote again (a client retry), then a different option in
-	// the same poll: the first answer stands.
+	// The same vote again (a redelivery), then a different option in the
+	// same poll: the first answer stands, and the bot stays silent rather
+	// than sending question 2 again.
 	for _, option := range []int{qu.Correct, (qu.Correct + 1) % len(qu.Options)} {
-		got := h.vote(ana, first.ID, option)
-		mustContain(t, got, "You have already answered this question; your first answer counts.")
-		mustNotContain(t, got, "Correct!", "Not quite")
+		if got := h.vote(ana, first.ID, option); got != "" {
+			t.Errorf("a repeated vote was answered with %q", got)
+		}
 		h.wantPoints(ana, 1)
 	}
 	answers, err := h.store.AllAnswers(context.Background(), h.participant(ana).ID)
@@ -538,7 +540,7 @@ func TestE2EPollAnswerFromSomeoneElse(t *testing.T) {
 	h.wantPoints(ana, 0)
 
 	// The poll still counts for Ana.
-	mustContain(t, h.vote(ana, poll.ID, qu.Correct), "Correct! +1 point.")
+	mustContain(t, h.vote(ana, poll.ID, qu.Correct), "(2/5)")
 	h.wantPoints(ana, 1)
 	h.wantPoints(bob, 0)
 }
@@ -602,9 +604,8 @@ func TestE2EOffsetMovesOnlyAfterHandling(t *testing.T) {
 	for i, o := range out {
 		texts[i] = o.Text
 	}
-	if len(out) != 3 || !strings.Contains(texts[0], "Correct! +1 point.") ||
-		!strings.Contains(texts[1], "(2/5)") || !strings.Contains(texts[2], "Your total: 1 points.") {
-		t.Errorf("after the outage the bot sent %q, want the feedback, question 2 and the progress, once each", texts)
+	if len(out) != 2 || !strings.Contains(texts[0], "(2/5)") || !strings.Contains(texts[1], "Your total: 1 point.") {
+		t.Errorf("after the outage the bot sent %q, want question 2 and the progress, once each", texts)
 	}
 	if tot := h.totals(ana); tot.Total != 1 {
 		t.Errorf("totals %+v, want the one answer counted once", tot)

@@ -1,8 +1,11 @@
 -- Record one answer, once. KEYS: 1 profile hash, 2 answers hash (same slot).
 -- ARGV: 1 answer field (quiz code .. question id), 2 option (0-99),
--- 3 correct (1/0), 4 points, 5 total field (w or e), 6 instant (unix ms).
--- Returns {found, new, awarded, stored, w, e, x, xs}; found 0 means no
--- such participant and nothing else is returned.
+-- 3 correct (1/0), 4 points, 5 total field (w or e), 6 instant (unix ms),
+-- 7 the quiz code (the answer field's prefix).
+-- Returns {found, new, awarded, stored, w, e, x, xs, answered}; found 0
+-- means no such participant and nothing else is returned. answered lists
+-- the question ids of this quiz answered so far, so the bot can pick the
+-- next question without another round trip.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end
@@ -22,4 +25,10 @@ if not stored then
   end
 end
 local t = redis.call('HMGET', KEYS[1], 'w', 'e', 'x', 'xs')
-return {1, new, awarded, stored, t[1], t[2], t[3], t[4]}
+local answered = {}
+for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.sub(f, 1, #ARGV[7]) == ARGV[7] then
+    answered[#answered + 1] = string.sub(f, #ARGV[7] + 1)
+  end
+end
+return {1, new, awarded, stored, t[1], t[2], t[3], t[4], answered}

@@ -164,7 +164,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
 	}
-	s.log(method, params)
+	// Logged once answered, so that a test woken by Await finds what the
+	// call produced (an outgoing message, a poll) already recorded.
+	defer s.log(method, params)
 	if problems := s.spec.Check(method, params); len(problems) > 0 {
 		for _, p := range problems {
 			s.t.Errorf("telegramtest: request breaks the Bot API spec: %s", p)
