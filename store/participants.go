@@ -278,13 +278,19 @@ func (s *Store) claimAccount(ctx context.Context, id ParticipantID, a Account) (
 // accountOwner returns the participant an account is linked to, or ""
 // when it is linked to nobody.
 func (s *Store) accountOwner(ctx context.Context, a Account) (ParticipantID, error) {
-	owner, err := s.client.Get(ctx, s.accountKey(a.Platform, a.UserID)).Result()
+	key := s.accountKey(a.Platform, a.UserID)
+	if owner, ok := s.owners.get(key); ok {
+		return owner, nil
+	}
+	owner, err := s.client.Get(ctx, key).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", nil
 	}
 	if err != nil {
 		return "", s.fail(ctx, "find account", err)
 	}
+	// An account never changes hands once claimed, so this holds for good.
+	s.owners.put(key, ParticipantID(owner))
 	return ParticipantID(owner), nil
 }
 

@@ -39,11 +39,20 @@ func (s *Store) SavePoll(ctx context.Context, pollID string, ref PollRef, ttl ti
 	if err != nil {
 		return err
 	}
-	return s.fail(ctx, "save poll", s.client.Set(ctx, s.pollKey(pollID), b, ttl).Err())
+	if err := s.client.Set(ctx, s.pollKey(pollID), b, ttl).Err(); err != nil {
+		return s.fail(ctx, "save poll", err)
+	}
+	s.polls.put(pollID, ref)
+	return nil
 }
 
 // Poll returns what a poll asks, or ErrNotFound once it expired.
+// A poll never changes what it asks, so a replica that saved it answers
+// from memory; another replica asks Redis.
 func (s *Store) Poll(ctx context.Context, pollID string) (PollRef, error) {
+	if ref, ok := s.polls.get(pollID); ok {
+		return ref, nil
+	}
 	raw, err := s.client.Get(ctx, s.pollKey(pollID)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return PollRef{}, fmt.Errorf("store: poll %q: %w", pollID, ErrNotFound)

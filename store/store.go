@@ -45,7 +45,9 @@ type Store struct {
 	prefix   string
 	essayMax int
 	scripts  scripts
-	quizzes  sync.Map // quiz code -> quiz.ID, as registered in Redis
+	quizzes  sync.Map                     // quiz code -> quiz.ID, as registered in Redis
+	owners   *memo[string, ParticipantID] // account key -> its participant
+	polls    *memo[string, PollRef]       // poll id -> what it asks
 }
 
 type config struct {
@@ -120,8 +122,14 @@ func newStore(client redis.UniversalClient, c config) *Store {
 		prefix:   c.prefix,
 		essayMax: c.essayMax,
 		scripts:  loadScripts(),
+		owners:   newMemo[string, ParticipantID](memoSize),
+		polls:    newMemo[string, PollRef](memoSize),
 	}
 }
+
+// memoSize bounds each in-process memo: ample for a course's accounts
+// and its open polls, small in memory (a few MB).
+const memoSize = 100_000
 
 // Open connects to the Redis named by url (the REDIS_URL forms described
 // in the package documentation) and checks that it answers.

@@ -33,7 +33,7 @@ const (
 	DefaultPerChat     = time.Second
 	DefaultMaxRetries  = 3
 	DefaultPollTimeout = 30 * time.Second
-	DefaultWorkers     = 16
+	DefaultWorkers = 64
 )
 
 // sendTimeout bounds one outgoing call. Network deadlines run on the wall
@@ -63,7 +63,9 @@ type Config struct {
 	// PollTimeout is the long-poll timeout of getUpdates (default 30s).
 	PollTimeout time.Duration
 	// Workers is how many chats' updates are handled at once; updates of
-	// one chat are always handled in order (default 16).
+	// one chat are always handled in order (default 64: a real Bot API
+	// call takes tens of milliseconds, so throughput comes from handling
+	// many chats at once).
 	Workers    int
 	HTTPClient *http.Client // nil: a plain client; keep its Timeout above PollTimeout
 }
