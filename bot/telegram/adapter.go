@@ -33,7 +33,7 @@ const (
 	DefaultPerChat     = time.Second
 	DefaultMaxRetries  = 3
 	DefaultPollTimeout = 30 * time.Second
-	DefaultWorkers = 64
+	DefaultWorkers     = 64
 )
 
 // sendTimeout bounds one outgoing call. Network deadlines run on the wall
