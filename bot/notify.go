@@ -277,24 +277,27 @@ func (b *Bot) wantsOffset(p *store.Participant, off time.Duration) bool {
 }
 
 // follows reports whether ev concerns p: everything but elective
-// sessions, and the sessions of electives p follows (all of them while p
-// follows none, when the course says so).
+// sessions concerns everyone.
 func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
 	if ev.Kind != schedule.ElectiveSession {
 		return true
 	}
-	if len(p.Electives) == 0 {
-		return b.Course().Reminders.NoChoiceGetsAll
-	}
-	return slices.Contains(p.Electives, ev.Elective)
+	return b.followsElective(p, ev.Elective)
 }
 
+// followsQuiz: weekly quizzes are for everyone.
 func (b *Bot) followsQuiz(p *store.Participant, q *quiz.Quiz) bool {
 	if q.Kind != quiz.Elective {
 		return true
 	}
+	return b.followsElective(p, q.Elective)
+}
+
+// followsElective: the electives p chose, or all of them while p has
+// chosen none, when the course says so.
+func (b *Bot) followsElective(p *store.Participant, elective string) bool {
 	if len(p.Electives) == 0 {
 		return b.Course().Reminders.NoChoiceGetsAll
 	}
-	return slices.Contains(p.Electives, q.Elective)
+	return slices.Contains(p.Electives, elective)
 }

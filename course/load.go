@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -166,13 +165,4 @@ func (l *loader) langs(file string, line Line, tags []string, what string) []loc
 		l.probs.Add(l.name(file), int(line), "%s: no language given", what)
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -120,7 +121,7 @@ func (s *Spec) Check(method string, params map[string]param) []string {
 			problems = append(problems, fmt.Sprintf("%s: required parameter %q missing", method, f.Name))
 		}
 	}
-	for _, name := range sortedKeys(params) {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
 		f, ok := known[name]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("%s: unknown parameter %q", method, name))
@@ -131,15 +132,6 @@ func (s *Spec) Check(method string, params map[string]param) []string {
 		}
 	}
 	return problems
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // checkParam accepts the value if it fits any of the field's types.
@@ -281,7 +273,7 @@ func (s *Spec) checkObject(typ string, v any) error {
 			return fmt.Errorf("%s: field %q missing", typ, f.Name)
 		}
 	}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		f, ok := known[name]
 		if !ok {
 			return fmt.Errorf("%s: unknown field %q", typ, name)
