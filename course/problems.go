@@ -48,5 +48,3 @@ func (ps *Problems) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -3,6 +3,7 @@ package course
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,7 +152,7 @@ func knownNames(fields map[string]int) string {
 			names = append(names, name)
 		}
 	}
-	sortStrings(names)
+	slices.Sort(names)
 	return strings.Join(names, ", ")
 }
 
