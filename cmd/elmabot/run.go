@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/locales"
@@ -26,6 +28,9 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	log := g.logger()
+	// go-redis reports reconnects through its own package-wide logger;
+	// route it into ours so production logs stay one JSON stream.
+	redis.SetLogger(redisLog{log})
 	token := g.env.Getenv("TELEGRAM_TOKEN")
 	if token == "" {
 		return errors.New("TELEGRAM_TOKEN is not set: nothing to serve (try `elmabot console` to use the bot without a token)")
@@ -140,4 +145,11 @@ func (g *globals) serveHealth(d *deps, log *slog.Logger) func() {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}
+}
+
+// redisLog carries go-redis's internal messages into slog.
+type redisLog struct{ log *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
