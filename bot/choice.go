@@ -32,6 +32,11 @@ func (r *request) choice() error {
 		return r.reminderChoice(value)
 	case "cmd":
 		return r.command(value, "")
+	case "bc":
+		if !r.allowed(coordinator) {
+			return r.refuse()
+		}
+		return r.broadcastChoice(value)
 	}
 	r.b.log.Warn("unknown button data", "platform", r.u.Platform, "user", r.u.UserID)
 	return r.say(r.pr.T("answer_forged"))

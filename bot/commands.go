@@ -39,6 +39,12 @@ func commandTable() []commandSpec {
 		{"link", participant, (*request).cmdLink},
 		{"human", participant, (*request).cmdHuman},
 		{"questions", coordinator, (*request).cmdQuestions},
+		{"answer", coordinator, (*request).cmdAnswer},
+		{"broadcast", coordinator, (*request).cmdBroadcast},
+		{"find", coordinator, (*request).cmdFind},
+		{"essay", coordinator, (*request).cmdEssay},
+		{"grade", coordinator, (*request).cmdGrade},
+		{"stats", coordinator, (*request).cmdStats},
 	}
 }
 

@@ -16,15 +16,6 @@ import (
 	"github.com/elmabot/elmabot/store"
 )
 
-// NotifyStore is what unprompted sends need beyond Store.
-type NotifyStore interface {
-	Store
-	ParticipantIDs(ctx context.Context) ([]store.ParticipantID, error)
-	Participant(ctx context.Context, id store.ParticipantID) (store.Participant, error)
-	MarkSent(ctx context.Context, item string, recipient store.ParticipantID, ttl time.Duration) (bool, error)
-	UnmarkSent(ctx context.Context, item string, recipient store.ParticipantID) error
-}
-
 var _ schedule.Deliverer = (*Bot)(nil)
 
 // deliverWorkers send one wave concurrently; the platform outboxes pace
@@ -44,10 +35,7 @@ func (b *Bot) Deliver(ctx context.Context, s schedule.Send) error {
 
 // DeliverStats is Deliver, reporting counts.
 func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, error) {
-	st, ok := b.cfg.Store.(NotifyStore)
-	if !ok {
-		return WaveStats{}, errors.New("bot: the store cannot list participants")
-	}
+	st := b.cfg.Store
 	ids, err := st.ParticipantIDs(ctx)
 	if err != nil {
 		return WaveStats{}, err
@@ -82,7 +70,7 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 	return stats, ctx.Err()
 }
 
-func (b *Bot) deliverOne(ctx context.Context, st NotifyStore, s schedule.Send, id store.ParticipantID, stats *WaveStats) error {
+func (b *Bot) deliverOne(ctx context.Context, st Store, s schedule.Send, id store.ParticipantID, stats *WaveStats) error {
 	p, err := st.Participant(ctx, id)
 	if err != nil {
 		atomic.AddInt64(&stats.Failed, 1)
@@ -117,10 +105,7 @@ func (b *Bot) deliverOne(ctx context.Context, st NotifyStore, s schedule.Send, i
 // Audience counts the participants s would be sent to now, marking and
 // sending nothing: the coordinators' preview.
 func (b *Bot) Audience(ctx context.Context, s schedule.Send) (int, error) {
-	st, ok := b.cfg.Store.(NotifyStore)
-	if !ok {
-		return 0, errors.New("bot: the store cannot list participants")
-	}
+	st := b.cfg.Store
 	ids, err := st.ParticipantIDs(ctx)
 	if err != nil {
 		return 0, err
@@ -188,6 +173,9 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 			return "", nil
 		}
 		return b.nudgeText(ctx, p, pr, s, own, now)
+	case schedule.Broadcast:
+		// Announcements reach everyone, reminders on or off.
+		return pr.T("broadcast_header") + "\n" + s.Text.In(pr.Lang), nil
 	case schedule.CourseSummary:
 		r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 		prog, err := r.progress()

@@ -104,6 +104,15 @@ func (f *fleet) texts(chat int64) []string {
 	return out
 }
 
+func (f *fleet) totals(id store.ParticipantID) store.Totals {
+	f.t.Helper()
+	tot, err := f.store.Totals(context.Background(), id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return tot
+}
+
 func (f *fleet) send(id string) schedule.Send {
 	s, ok := f.plan[id]
 	if !ok {

@@ -34,6 +34,19 @@ type Store interface {
 
 	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
 	Poll(ctx context.Context, pollID string) (store.PollRef, error)
+
+	// Unprompted sends: reminders, announcements, broadcasts.
+	ParticipantIDs(ctx context.Context) ([]store.ParticipantID, error)
+	Participant(ctx context.Context, id store.ParticipantID) (store.Participant, error)
+	MarkSent(ctx context.Context, item string, recipient store.ParticipantID, ttl time.Duration) (bool, error)
+	UnmarkSent(ctx context.Context, item string, recipient store.ParticipantID) error
+
+	// Coordinator tools.
+	CloseQuestion(ctx context.Context, qid string) error
+	SubmitEssay(ctx context.Context, id store.ParticipantID, at time.Time) error
+	GradeEssay(ctx context.Context, id store.ParticipantID, g store.Grade) (store.Totals, error)
+	SaveBroadcast(ctx context.Context, b store.Broadcast) (string, error)
+	Broadcast(ctx context.Context, id string) (store.Broadcast, error)
 }
 
 var _ Store = (*store.Store)(nil)

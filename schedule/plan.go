@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 )
 
@@ -18,6 +19,7 @@ const (
 	QuizOpens     SendKind = "quiz-opens" // a quiz can be taken
 	QuizNudge     SendKind = "quiz-nudge" // quizzes close soon and are unfinished
 	CourseSummary SendKind = "summary"    // the course is over: where you stand
+	Broadcast     SendKind = "broadcast"  // a coordinator's announcement
 )
 
 // Send is one planned message wave. ID is stable across replans, so the
@@ -30,6 +32,7 @@ type Send struct {
 	Event   *Event        // Reminder: the session
 	Offset  time.Duration // Reminder: how long before the start
 	Quizzes []*quiz.Quiz  // QuizOpens: one quiz; QuizNudge: those closing together
+	Text    locales.Text  // Broadcast: the announcement
 }
 
 // PlanSettings tune the plan beyond the course's reminder settings.

@@ -75,6 +75,11 @@
 //	<prefix>:{support}:seq     counter for support question ids (s1, s2 ...)
 //	<prefix>:{support}:q       hash, question id -> JSON {p, l, t, at}
 //	<prefix>:{support}:open    sorted set of open question ids by instant
+//	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at}:
+//	                           a coordinator's announcement awaiting
+//	                           confirmation, then its record
+//	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
+//	                           (a random token, so only its holder frees it)
 //
 // Codes (roster and link) are kept upper case without spaces or dashes;
 // people may type them either way.

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/elmabot/elmabot/locales"
 )
 
 func TestSupportQuestions(t *testing.T) {
@@ -66,5 +68,29 @@ func TestPolls(t *testing.T) {
 	}
 	if _, err := s.Poll(ctx, "unknown"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown poll = %v, want ErrNotFound", err)
+	}
+}
+
+func TestBroadcastDrafts(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	b := Broadcast{Text: locales.Text{EN: "Webinar moved to 16:00", ES: "El webinario pasa a las 16:00"}, By: "p1", At: start}
+	id, err := s.SaveBroadcast(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Broadcast(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.ID = id
+	if got != b {
+		t.Errorf("read back %+v, want %+v", got, b)
+	}
+	if _, err := s.Broadcast(ctx, "NOSUCH"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown draft: %v, want ErrNotFound", err)
+	}
+	if _, err := s.SaveBroadcast(ctx, Broadcast{}); err == nil {
+		t.Error("an empty broadcast was saved")
 	}
 }

@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/schedule"
+	"github.com/elmabot/elmabot/store"
+)
+
+// broadcastLife is how long a broadcast may still go out (to those a
+// first run missed) after it was confirmed.
+const broadcastLife = 7 * 24 * time.Hour
+
+// cmdBroadcast previews an announcement: "/broadcast text", or
+// "/broadcast English text || texto en español". Nothing is sent before
+// the coordinator presses Send.
+func (r *request) cmdBroadcast(args string) error {
+	text, ok := bilingual(args)
+	if !ok {
+		return r.say(r.pr.T("broadcast_usage"))
+	}
+	id, err := r.b.cfg.Store.SaveBroadcast(r.ctx, store.Broadcast{Text: text, By: r.p.ID, At: r.now})
+	if err != nil {
+		return err
+	}
+	n, err := r.b.reachable(r.ctx)
+	if err != nil {
+		return err
+	}
+	preview := r.pr.T("broadcast_preview", "EN", text.EN, "ES", text.ES, "Count", n)
+	return r.say(preview, []Button{
+		{Label: r.pr.N("button_broadcast_send", n), Data: "bc:send:" + id},
+		{Label: r.pr.T("button_cancel"), Data: "bc:cancel:" + id},
+	})
+}
+
+// bilingual reads "English || español"; one text serves both languages.
+func bilingual(args string) (locales.Text, bool) {
+	en, es, found := strings.Cut(args, "||")
+	en, es = strings.TrimSpace(en), strings.TrimSpace(es)
+	if !found {
+		es = en
+	}
+	return locales.Text{EN: en, ES: es}, en != "" && es != ""
+}
+
+// broadcastChoice handles Send and Cancel under a preview.
+func (r *request) broadcastChoice(value string) error {
+	action, id, _ := strings.Cut(value, ":")
+	b, err := r.b.cfg.Store.Broadcast(r.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return r.say(r.pr.T("broadcast_expired"))
+	}
+	if err != nil {
+		return err
+	}
+	if action != "send" {
+		return r.say(r.pr.T("broadcast_cancelled"))
+	}
+	n, err := r.b.reachable(r.ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.say(r.pr.N("broadcast_sending", n)); err != nil {
+		return err
+	}
+	wave := schedule.Send{ID: "bc:" + b.ID, Kind: schedule.Broadcast, At: r.now, Expires: r.now.Add(broadcastLife), Text: b.Text}
+	// The wave paces at the platforms' rate (minutes for thousands); the
+	// coordinator hears back when it is over. Pressing Send again resumes
+	// a wave cut short: its markers skip those already reached.
+	go r.b.broadcast(context.WithoutCancel(r.ctx), wave, r.u, r.pr)
+	return nil
+}
+
+func (b *Bot) broadcast(ctx context.Context, wave schedule.Send, to Update, pr *locales.Printer) {
+	stats, err := b.DeliverStats(ctx, wave)
+	if err != nil {
+		b.log.Error("broadcast", "send", wave.ID, "err", err)
+	}
+	m, merr := b.messenger(to.Platform)
+	if merr != nil {
+		return
+	}
+	text := pr.T("broadcast_done", "Sent", stats.Sent, "Failed", stats.Failed)
+	if _, err := m.Send(ctx, Reply{ChatID: to.ChatID, Text: text}); err != nil {
+		b.log.Warn("reporting a broadcast", "err", err)
+	}
+}
+
+// reachable counts participants with at least one reachable account.
+func (b *Bot) reachable(ctx context.Context) (int, error) {
+	n := 0
+	err := b.eachParticipant(ctx, func(p *store.Participant) error {
+		if slices.ContainsFunc(p.Accounts, func(a store.Account) bool { return a.Reachable }) {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// eachParticipant calls fn for every participant, in id order.
+func (b *Bot) eachParticipant(ctx context.Context, fn func(*store.Participant) error) error {
+	ids, err := b.cfg.Store.ParticipantIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		p, err := b.cfg.Store.Participant(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cmdAnswer replies to a participant's question and closes it:
+// "/answer s4 The recordings are on the course page."
+func (r *request) cmdAnswer(args string) error {
+	qid, text, _ := strings.Cut(args, " ")
+	text = strings.TrimSpace(text)
+	if qid == "" || text == "" {
+		return r.say(r.pr.T("answer_usage"))
+	}
+	qs, err := r.b.cfg.Store.OpenQuestions(r.ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(qs, func(q store.SupportQuestion) bool { return q.ID == qid })
+	if i < 0 {
+		return r.say(r.pr.T("question_unknown", "ID", qid))
+	}
+	p, err := r.b.cfg.Store.Participant(r.ctx, qs[i].Participant)
+	if err != nil {
+		return err
+	}
+	pr := r.b.cfg.Catalog.Printer(langOf(&p))
+	reply := pr.T("answer_header", "Question", qs[i].Text) + "\n\n" + text
+	if err := r.b.sendTo(r.ctx, &p, reply); err != nil {
+		return err
+	}
+	if err := r.b.cfg.Store.CloseQuestion(r.ctx, qid); err != nil {
+		return err
+	}
+	return r.say(r.pr.T("answer_sent", "Name", p.Name, "ID", qid))
+}
+
+// cmdFind lists participants whose name holds the given words.
+func (r *request) cmdFind(args string) error {
+	want := fold(args)
+	if want == "" {
+		return r.say(r.pr.T("find_usage"))
+	}
+	var lines []string
+	err := r.b.eachParticipant(r.ctx, func(p *store.Participant) error {
+		if strings.Contains(fold(p.Name), want) && len(lines) < 20 {
+			lines = append(lines, fmt.Sprintf("%s · %s · %s · %s", p.ID, p.Name, orDash(p.Cohort), p.Lang))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(lines) == 0 {
+		return r.say(r.pr.T("find_none"))
+	}
+	return r.say(strings.Join(lines, "\n"))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// target reads the participant id a coordinator command starts with. ok
+// is false when there is none or it is unknown; the coordinator has then
+// been told, with usage as the help.
+func (r *request) target(args, usage string) (p *store.Participant, rest string, ok bool, err error) {
+	id, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+	if id == "" {
+		return nil, "", false, r.say(usage)
+	}
+	found, err := r.b.cfg.Store.Participant(r.ctx, store.ParticipantID(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", false, r.say(r.pr.T("participant_unknown", "ID", id))
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	return &found, strings.TrimSpace(rest), true, nil
+}
+
+// cmdEssay records that a participant submitted the final essay on the
+// eCampus: "/essay p12".
+func (r *request) cmdEssay(args string) error {
+	p, _, ok, err := r.target(args, r.pr.T("essay_usage"))
+	if !ok {
+		return err
+	}
+	if err := r.b.cfg.Store.SubmitEssay(r.ctx, p.ID, r.now); err != nil {
+		return err
+	}
+	return r.say(r.pr.T("essay_recorded", "Name", p.Name))
+}
+
+// cmdGrade grades a final essay by its rubric, in rubric order:
+// "/grade p12 8 25 24 7 Clear and well argued".
+func (r *request) cmdGrade(args string) error {
+	rules := r.course().Rules.Essay
+	p, rest, ok, err := r.target(args, r.gradeUsage())
+	if !ok {
+		return err
+	}
+	g, ok := parseGrade(rest, rules.Rubric)
+	if !ok {
+		return r.say(r.gradeUsage())
+	}
+	g.By, g.At = r.p.Name, r.now
+	if err := r.b.cfg.Store.SubmitEssay(r.ctx, p.ID, r.now); err != nil {
+		return err
+	}
+	totals, err := r.b.cfg.Store.GradeEssay(r.ctx, p.ID, g)
+	if err != nil {
+		return err
+	}
+	ppr := r.b.cfg.Catalog.Printer(langOf(p))
+	note := ppr.N("essay_graded", totals.Total, "Grade", g.Total, "Max", rules.Max)
+	if err := r.b.sendTo(r.ctx, p, note); err != nil {
+		r.b.log.Warn("telling a participant their grade", "participant", p.ID, "err", err)
+	}
+	return r.say(r.pr.T("grade_recorded", "Name", p.Name, "Grade", g.Total, "Max", rules.Max, "Total", totals.Total))
+}
+
+// parseGrade reads one score per rubric part, each within its maximum,
+// then an optional note.
+func parseGrade(s string, rubric []quiz.RubricPart) (store.Grade, bool) {
+	fields := strings.Fields(s)
+	if len(fields) < len(rubric) {
+		return store.Grade{}, false
+	}
+	g := store.Grade{Parts: map[string]int{}}
+	for i, part := range rubric {
+		n, err := strconv.Atoi(fields[i])
+		if err != nil || n < 0 || n > part.Max {
+			return store.Grade{}, false
+		}
+		g.Parts[part.ID] = n
+		g.Total += n
+	}
+	g.Note = strings.Join(fields[len(rubric):], " ")
+	return g, true
+}
+
+func (r *request) gradeUsage() string {
+	var parts []string
+	for _, p := range r.course().Rules.Essay.Rubric {
+		parts = append(parts, fmt.Sprintf("%s (0-%d)", p.Title.In(r.pr.Lang), p.Max))
+	}
+	return r.pr.T("grade_usage", "Parts", strings.Join(parts, ", "))
+}

@@ -1,0 +1,164 @@
+package bot_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/locales"
+)
+
+// staff is a fleet with one coordinator (chat 9000) and a replica whose
+// updates the tests hand to the core directly.
+type staff struct {
+	*fleet
+	r *replica
+}
+
+const chris = 9000
+
+func newStaff(t *testing.T, now string) *staff {
+	f := newFleet(t, now)
+	id := f.join(chris, locales.EN, "Europe/Rome", nil, true)
+	if err := f.store.SetCoordinator(context.Background(), id, true); err != nil {
+		t.Fatal(err)
+	}
+	return &staff{fleet: f, r: f.replica()}
+}
+
+// from hands a message or a button press from chat to the core and
+// returns what the bot wrote to chat in reply.
+func (s *staff) from(chat int64, text string) string {
+	s.t.Helper()
+	before := len(s.api.Outgoing(chat))
+	u := bot.Update{Platform: bot.Telegram, UserID: strconv.FormatInt(chat, 10), ChatID: strconv.FormatInt(chat, 10)}
+	if data, ok := strings.CutPrefix(text, "press:"); ok {
+		u.Choice = data
+	} else {
+		u.Text = text
+	}
+	if err := s.r.bot.Handle(context.Background(), u); err != nil {
+		s.t.Fatal(err)
+	}
+	var out []string
+	for _, o := range s.api.Outgoing(chat)[before:] {
+		out = append(out, o.Text)
+	}
+	return strings.Join(out, "\n")
+}
+
+// button returns the data of the last button sent to chat whose label
+// starts with label.
+func (s *staff) button(chat int64, label string) string {
+	s.t.Helper()
+	out := s.api.Outgoing(chat)
+	for i := len(out) - 1; i >= 0; i-- {
+		for _, row := range out[i].Buttons {
+			for _, b := range row {
+				if strings.HasPrefix(b.Text, label) {
+					return b.Data
+				}
+			}
+		}
+	}
+	s.t.Fatalf("no %q button sent to %d", label, chat)
+	return ""
+}
+
+// waitText waits until chat has been sent a message holding want.
+func (s *staff) waitText(chat int64, want string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(strings.Join(s.texts(chat), "\n"), want) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("chat %d never got %q: %q", chat, want, s.texts(chat))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
+	s := newStaff(t, "2022-10-24T09:00")
+	const ana, luis, quiet = 9001, 9002, 9003
+	s.join(ana, locales.EN, "Europe/Rome", nil, true)
+	s.join(luis, locales.ES, "America/Bogota", nil, true)
+	s.join(quiet, locales.EN, "Europe/Rome", nil, false) // reminders off: announcements still arrive
+
+	mustContain(t, s.from(ana, "/broadcast Free pizza"), "only course coordinators")
+	got := s.from(chris, "/broadcast The plenary moves to 16:00 || La plenaria pasa a las 16:00")
+	mustContain(t, got, "Preview in English:\nThe plenary moves to 16:00", "Preview in Spanish:\nLa plenaria pasa a las 16:00", "It will go to 4 participants")
+	mustNotContain(t, strings.Join(s.texts(ana), "\n"), "Preview", "plenary moves")
+	send := s.button(chris, "Send to 4 participants")
+	mustContain(t, s.from(ana, "press:"+send), "only course coordinators")
+
+	mustContain(t, s.from(chris, "press:"+send), "Sending to 4 participants")
+	// Everyone, the coordinator included, gets it.
+	s.waitText(chris, "Announcement delivered to 4 participants (0 failed")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "Announcement from the course team:\nThe plenary moves to 16:00")
+	mustContain(t, strings.Join(s.texts(luis), "\n"), "Anuncio del equipo del curso:\nLa plenaria pasa a las 16:00")
+	mustContain(t, strings.Join(s.texts(quiet), "\n"), "The plenary moves to 16:00")
+
+	// Pressing Send again reaches nobody twice.
+	s.from(chris, "press:"+send)
+	s.waitText(chris, "Announcement delivered to 0 participants")
+	for _, chat := range []int64{ana, luis, quiet, chris} {
+		all := strings.Join(s.texts(chat), "\n")
+		if n := strings.Count(all, "course team:") + strings.Count(all, "equipo del curso:"); n != 1 {
+			t.Errorf("chat %d got the announcement %d times, want 1", chat, n)
+		}
+	}
+	mustContain(t, s.from(chris, "press:"+strings.Replace(send, "send", "cancel", 1)), "Cancelled")
+	mustContain(t, s.from(chris, "press:bc:send:GONE"), "has expired")
+}
+
+func TestGradingAnEssay(t *testing.T) {
+	s := newStaff(t, "2022-11-30T10:00")
+	const ana = 9101
+	id := s.join(ana, locales.ES, "Europe/Rome", nil, true)
+	mustContain(t, s.from(chris, "/find lima"), "Nobody by that name")
+	ctx := context.Background()
+	if err := s.store.SetName(ctx, id, "Ana Lima"); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, s.from(chris, "/find LIMA"), string(id)+" · Ana Lima · - · es")
+
+	mustContain(t, s.from(chris, "/grade "+string(id)+" 8 31 24 7"), "Clarity of the subject and outline (0-10), Alignment with the content of the course (0-30)")
+	mustContain(t, s.from(chris, "/grade p999 8 25 24 7"), "There is no participant p999")
+	mustContain(t, s.from(ana, "/grade "+string(id)+" 10 30 30 10"), "solo la coordinación")
+
+	mustContain(t, s.from(chris, "/essay "+string(id)), "Recorded: Ana Lima has submitted the final essay.")
+	got := s.from(chris, "/grade "+string(id)+" 8 25 24 7 Clear and well argued")
+	mustContain(t, got, "Graded: Ana Lima, 64/80. Their total is now 64 points")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "Su ensayo final fue calificado: 64/80. Su total es ahora de 64 puntos.")
+	essay, err := s.store.Essay(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !essay.Submitted || essay.Grade == nil || essay.Grade.Total != 64 || essay.Grade.Parts["alignment"] != 25 || essay.Grade.Note != "Clear and well argued" {
+		t.Errorf("stored essay %+v", essay)
+	}
+	// A regrade replaces the points, keeping the history.
+	mustContain(t, s.from(chris, "/grade "+string(id)+" 9 26 24 7"), "Their total is now 66 points")
+	if tot := s.totals(id); tot.Essay != 66 || tot.Total != 66 {
+		t.Errorf("totals after regrade %+v", tot)
+	}
+	mustContain(t, s.from(chris, "/stats"), "Participants: 1 (1 reachable) · English 0 · Spanish 1", "Final essays: 1 submitted · 1 graded · average 66.0/80")
+}
+
+func TestAnsweringAParticipantsQuestion(t *testing.T) {
+	s := newStaff(t, "2022-10-24T09:00")
+	const ana = 9201
+	s.join(ana, locales.EN, "Europe/Rome", nil, true)
+	mustContain(t, s.from(ana, "Can my colleague attend in my place?"), "passed your question to the coordinators")
+	got := s.from(chris, "/questions")
+	mustContain(t, got, "1 open question", "Can my colleague attend in my place?")
+	qid := strings.TrimPrefix(strings.Fields(strings.SplitN(got, "\n\n", 2)[1])[0], "#")
+	mustContain(t, s.from(chris, "/answer "+qid+" Yes, write to the eCampus team first."), "Your reply was sent to P9201, and question "+qid+" is closed.")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "Reply from the course team to your question \"Can my colleague attend in my place?\":\n\nYes, write to the eCampus team first.")
+	mustContain(t, s.from(chris, "/questions"), "No open questions.")
+	mustContain(t, s.from(chris, "/answer "+qid+" again"), "There is no open question "+qid)
+	mustContain(t, s.from(chris, "/answer"), "Send /answer followed by the question number")
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/elmabot/elmabot/locales"
+)
+
+// Broadcast is an announcement a coordinator wrote, kept between the
+// preview and the confirmation so the confirm button carries only its id.
+type Broadcast struct {
+	ID   string
+	Text locales.Text
+	By   ParticipantID
+	At   time.Time
+}
+
+type broadcastJSON struct {
+	EN string        `json:"en"`
+	ES string        `json:"es"`
+	By ParticipantID `json:"by"`
+	At int64         `json:"at"`
+}
+
+// broadcastTTL is how long a draft waits for its confirmation.
+const broadcastTTL = 7 * 24 * time.Hour
+
+// SaveBroadcast stores a draft announcement and returns its new id.
+func (s *Store) SaveBroadcast(ctx context.Context, b Broadcast) (string, error) {
+	if b.Text.EN == "" && b.Text.ES == "" {
+		return "", errors.New("store: empty broadcast")
+	}
+	raw, err := json.Marshal(broadcastJSON{EN: b.Text.EN, ES: b.Text.ES, By: b.By, At: b.At.UnixMilli()})
+	if err != nil {
+		return "", err
+	}
+	for range 5 {
+		id, err := randomCode()
+		if err != nil {
+			return "", err
+		}
+		ok, err := s.client.SetNX(ctx, s.broadcastKey(id), raw, broadcastTTL).Result()
+		if err != nil {
+			return "", s.fail(ctx, "save broadcast", err)
+		}
+		if ok {
+			return id, nil
+		}
+	}
+	return "", errors.New("store: no free broadcast id after 5 tries")
+}
+
+// Broadcast returns a draft announcement, or ErrNotFound once expired.
+func (s *Store) Broadcast(ctx context.Context, id string) (Broadcast, error) {
+	raw, err := s.client.Get(ctx, s.broadcastKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return Broadcast{}, fmt.Errorf("store: broadcast %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Broadcast{}, s.fail(ctx, "read broadcast", err)
+	}
+	var j broadcastJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return Broadcast{}, fmt.Errorf("store: malformed broadcast %q: %w", id, err)
+	}
+	return Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC()}, nil
+}
+
+func (s *Store) broadcastKey(id string) string { return s.prefix + ":bc:" + id }
