@@ -157,6 +157,7 @@ func (r *request) answer(a answerData, explain bool) error {
 	res, err := r.b.cfg.Store.RecordAnswer(r.ctx, store.Answer{
 		Participant: r.p.ID, Quiz: q.ID, Question: qu.ID, Option: a.Option,
 		Correct: correct, Points: points, Kind: q.Kind, At: r.now,
+		Siblings: questionIDs(q),
 	})
 	if err != nil {
 		return err
@@ -215,4 +216,12 @@ func (r *request) quizSummary(q *quiz.Quiz) error {
 	}
 	text := r.pr.N("quiz_done", totals.Total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
 	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
+}
+
+func questionIDs(q *quiz.Quiz) []string {
+	ids := make([]string, len(q.Questions))
+	for i, qu := range q.Questions {
+		ids[i] = qu.ID
+	}
+	return ids
 }

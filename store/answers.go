@@ -23,6 +23,10 @@ type Answer struct {
 	Points      int // what a correct answer earns
 	Kind        quiz.Kind
 	At          time.Time
+	// Siblings are the quiz's question ids; the result's Answered tells
+	// which of them are answered, so the bot picks the next question
+	// without another round trip. May be empty.
+	Siblings []string
 }
 
 // Totals are a participant's points per source.
@@ -39,8 +43,8 @@ type AnswerResult struct {
 	Awarded int  // points added by this call
 	Option  int  // the stored option, which may differ from the one sent
 	Totals  Totals
-	// Answered lists the questions of this quiz the participant has
-	// answered, this one included, in no particular order.
+	// Answered lists the Answer's Siblings that are answered, this
+	// question included when it is among them, in Siblings order.
 	Answered []string
 }
 

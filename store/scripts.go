@@ -74,8 +74,11 @@ func (s *Store) answerCall(a Answer) (keys []string, args []any, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return []string{s.profileKey(a.Participant), s.answersKey(a.Participant)},
-		[]any{QuizCode(a.Quiz) + a.Question, a.Option, flag(a.Correct), a.Points, field, a.At.UnixMilli(), QuizCode(a.Quiz)}, nil
+	args = []any{QuizCode(a.Quiz) + a.Question, a.Option, flag(a.Correct), a.Points, field, a.At.UnixMilli(), QuizCode(a.Quiz)}
+	for _, q := range a.Siblings {
+		args = append(args, q)
+	}
+	return []string{s.profileKey(a.Participant), s.answersKey(a.Participant)}, args, nil
 }
 
 // reply reads a script's array reply.

@@ -1,11 +1,13 @@
 -- Record one answer, once. KEYS: 1 profile hash, 2 answers hash (same slot).
 -- ARGV: 1 answer field (quiz code .. question id), 2 option (0-99),
 -- 3 correct (1/0), 4 points, 5 total field (w or e), 6 instant (unix ms),
--- 7 the quiz code (the answer field's prefix).
+-- 7 the quiz code (the answer field's prefix), 8.. the quiz's question
+-- ids (may be none).
 -- Returns {found, new, awarded, stored, w, e, x, xs, answered}; found 0
 -- means no such participant and nothing else is returned. answered lists
--- the question ids of this quiz answered so far, so the bot can pick the
--- next question without another round trip.
+-- those of the given question ids that are answered, so the bot can pick
+-- the next question without another round trip; the cost grows with the
+-- quiz, never with the participant's other answers.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end
@@ -26,9 +28,16 @@ if not stored then
 end
 local t = redis.call('HMGET', KEYS[1], 'w', 'e', 'x', 'xs')
 local answered = {}
-for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do
-  if string.sub(f, 1, #ARGV[7]) == ARGV[7] then
-    answered[#answered + 1] = string.sub(f, #ARGV[7] + 1)
+if #ARGV > 7 then
+  local fields = {}
+  for i = 8, #ARGV do
+    fields[#fields + 1] = ARGV[7] .. ARGV[i]
+  end
+  local got = redis.call('HMGET', KEYS[2], unpack(fields))
+  for i = 8, #ARGV do
+    if got[i - 7] then
+      answered[#answered + 1] = ARGV[i]
+    end
   end
 end
 return {1, new, awarded, stored, t[1], t[2], t[3], t[4], answered}
