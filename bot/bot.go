@@ -42,6 +42,12 @@ type Bot struct {
 	// current is the course being served; SetCourse swaps it when the
 	// coordinators reload edited course files.
 	current atomic.Pointer[course.Course]
+
+	// Work that outlives its update (a broadcast wave) runs under bg and
+	// is counted in waves, so Close can stop it and wait.
+	bg     context.Context
+	stopBg context.CancelFunc
+	waves  sync.WaitGroup
 }
 
 var _ Handler = (*Bot)(nil)
@@ -64,7 +70,26 @@ func New(cfg Config) (*Bot, error) {
 		messengers: map[Platform]Messenger{},
 	}
 	b.current.Store(cfg.Course)
+	b.bg, b.stopBg = context.WithCancel(context.Background())
 	return b, nil
+}
+
+// Close stops background waves and waits for them. A wave cut short
+// leaves its unsent recipients unmarked, so sending it again reaches
+// them and nobody else.
+func (b *Bot) Close() error {
+	b.stopBg()
+	b.waves.Wait()
+	return nil
+}
+
+// background runs fn outside the update that started it.
+func (b *Bot) background(fn func(ctx context.Context)) {
+	b.waves.Add(1)
+	go func() {
+		defer b.waves.Done()
+		fn(b.bg)
+	}()
 }
 
 // Course is the course being served.

@@ -76,7 +76,8 @@ func (r *request) broadcastChoice(value string) error {
 	// The wave paces at the platforms' rate (minutes for thousands); the
 	// coordinator hears back when it is over. Pressing Send again resumes
 	// a wave cut short: its markers skip those already reached.
-	go r.b.broadcast(context.WithoutCancel(r.ctx), wave, r.u, r.pr)
+	u, pr := r.u, r.pr
+	r.b.background(func(ctx context.Context) { r.b.broadcast(ctx, wave, u, pr) })
 	return nil
 }
 
@@ -90,7 +91,10 @@ func (b *Bot) broadcast(ctx context.Context, wave schedule.Send, to Update, pr *
 		return
 	}
 	text := pr.T("broadcast_done", "Sent", stats.Sent, "Failed", stats.Failed)
-	if _, err := m.Send(ctx, Reply{ChatID: to.ChatID, Text: text}); err != nil {
+	// Report even when shutdown cut the wave short.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := m.Send(rctx, Reply{ChatID: to.ChatID, Text: text}); err != nil {
 		b.log.Warn("reporting a broadcast", "err", err)
 	}
 }

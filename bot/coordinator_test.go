@@ -162,3 +162,40 @@ func TestAnsweringAParticipantsQuestion(t *testing.T) {
 	mustContain(t, s.from(chris, "/answer "+qid+" again"), "There is no open question "+qid)
 	mustContain(t, s.from(chris, "/answer"), "Send /answer followed by the question number")
 }
+
+// TestBroadcastCutShortResumesWithoutRepeats: the bot shuts down in the
+// middle of a slow wave; a later Send reaches only those it missed.
+func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
+	s := newStaff(t, "2022-10-24T09:00")
+	slow := s.replicaRate(2) // two messages a second: the wave takes a while
+	s.r = slow
+	var chats []int64
+	for i := range 6 {
+		chat := int64(9301 + i)
+		s.join(chat, locales.EN, "Europe/Rome", nil, true)
+		chats = append(chats, chat)
+	}
+	s.from(chris, "/broadcast Room change")
+	send := s.button(chris, "Send to 7 participants")
+	s.from(chris, "press:"+send)
+	s.waitText(9301, "Room change") // the wave has started
+	if err := slow.bot.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reached := 0
+	for _, c := range append(chats, chris) {
+		reached += strings.Count(strings.Join(s.texts(c), "\n"), "course team:")
+	}
+	if reached == 0 || reached == 7 {
+		t.Fatalf("%d of 7 reached before the shutdown; the test needs a wave cut short", reached)
+	}
+
+	s.r = s.replica() // the bot restarted
+	s.from(chris, "press:"+send)
+	s.waitText(chris, "Announcement delivered to "+strconv.Itoa(7-reached)+" participants")
+	for _, c := range append(chats, chris) {
+		if n := strings.Count(strings.Join(s.texts(c), "\n"), "course team:"); n != 1 {
+			t.Errorf("chat %d got the announcement %d times, want 1", c, n)
+		}
+	}
+}

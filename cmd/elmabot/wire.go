@@ -67,6 +67,9 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 		d.Close()
 		return nil, err
 	}
+	// Closed before the store: waves still running unmark what they
+	// could not send.
+	d.closers = append(d.closers, d.bot.Close)
 	return d, nil
 }
 
