@@ -74,9 +74,9 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
-// Close stops background waves and waits for them. A wave cut short
-// leaves its unsent recipients unmarked, so sending it again reaches
-// them and nobody else.
+// Close stops background waves and waits for them: sends already begun
+// finish, no new one starts. A wave cut short leaves its unsent
+// recipients unmarked, so sending it again reaches them and nobody else.
 func (b *Bot) Close() error {
 	b.stopBg()
 	b.waves.Wait()

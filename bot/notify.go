@@ -49,6 +49,9 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 		go func() {
 			defer wg.Done()
 			for id := range work {
+				if ctx.Err() != nil {
+					continue // shutting down: start no new send
+				}
 				if err := b.deliverOne(ctx, st, s, id, &stats); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 				}
@@ -70,7 +73,17 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 	return stats, ctx.Err()
 }
 
-func (b *Bot) deliverOne(ctx context.Context, st Store, s schedule.Send, id store.ParticipantID, stats *WaveStats) error {
+// sendGrace bounds how long a send already begun may take to finish
+// after a shutdown was asked for.
+const sendGrace = time.Minute
+
+// deliverOne sends s to one participant. Once begun, a send is finished
+// even if ctx is cancelled meanwhile (bounded by sendGrace): a message
+// cut off mid-request might have arrived or not, and unmarking it could
+// repeat it, marking it could lose it. Finishing leaves no doubt.
+func (b *Bot) deliverOne(parent context.Context, st Store, s schedule.Send, id store.ParticipantID, stats *WaveStats) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), sendGrace)
+	defer cancel()
 	p, err := st.Participant(ctx, id)
 	if err != nil {
 		atomic.AddInt64(&stats.Failed, 1)
@@ -88,12 +101,9 @@ func (b *Bot) deliverOne(ctx context.Context, st Store, s schedule.Send, id stor
 		return err
 	}
 	if err := b.sendTo(ctx, &p, text); err != nil {
+		// The platform refused it: the next run must still send it.
 		atomic.AddInt64(&stats.Failed, 1)
-		// Unmark even when ctx was cancelled by a shutdown: the message
-		// did not leave, so the next run must still send it.
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if uerr := st.UnmarkSent(uctx, s.ID, id); uerr != nil {
+		if uerr := st.UnmarkSent(ctx, s.ID, id); uerr != nil {
 			return errors.Join(err, uerr)
 		}
 		return err

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -61,7 +60,7 @@ func (a *Adapter) sendText(ctx context.Context, chatID int64, text string, butto
 	if err != nil {
 		return bot.Sent{}, err
 	}
-	parts := splitText(text, maxText)
+	parts := bot.SplitText(text, maxText)
 	if len(parts) == 0 {
 		return bot.Sent{}, errors.New("telegram: empty message")
 	}
@@ -212,55 +211,12 @@ func explanationLines(s string) string {
 // clip shortens s to max characters with an ellipsis, and says so in the
 // log: course texts are written to fit, so this is a content slip.
 func (a *Adapter) clip(what, s string, max int) string {
-	if units(s) <= max {
+	if bot.UTF16Len(s) <= max {
 		return s
 	}
 	a.log.Warn("telegram: text too long, shortened", "what", what, "limit", max, "text", s)
-	head, _ := cut(s, max-1)
+	head, _ := bot.CutUTF16(s, max-1)
 	return head + "…"
-}
-
-// units counts a string's length as Telegram does, in UTF-16 code units.
-func units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// cut splits s after at most max UTF-16 units, on a rune boundary.
-func cut(s string, max int) (head, tail string) {
-	n := 0
-	for i, r := range s {
-		n += utf16.RuneLen(r)
-		if n > max {
-			return s[:i], s[i:]
-		}
-	}
-	return s, ""
-}
-
-// splitText breaks a long text into parts Telegram accepts, preferring a
-// line break, then a space, near the end of each part. Blank parts are
-// dropped.
-func splitText(s string, max int) []string {
-	var parts []string
-	for strings.TrimSpace(s) != "" {
-		head, tail := cut(s, max)
-		if tail != "" {
-			if i := strings.LastIndex(head, "\n"); i > 0 {
-				head, tail = s[:i], s[i+1:]
-			} else if i := strings.LastIndex(head, " "); i > 0 {
-				head, tail = s[:i], s[i+1:]
-			}
-		}
-		if strings.TrimSpace(head) != "" {
-			parts = append(parts, head)
-		}
-		s = tail
-	}
-	return parts
 }
 
 // SetCommands sets the command menu for one language (ISO 639-1 code;

@@ -43,7 +43,7 @@ func commands() []command {
 		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
 		{"health", "ask a running bot's /healthz (for container health checks)", runHealth},
-		{"run", "serve the course on Telegram (TELEGRAM_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
+		{"run", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}
 }
 

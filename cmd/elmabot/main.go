@@ -1,5 +1,4 @@
-// Command elmabot carries an online course into chat apps (Telegram;
-// Discord is planned).
+// Command elmabot carries an online course into Telegram and Discord.
 //
 //	elmabot [--now TIME] [--course DIR] COMMAND [flags]
 //

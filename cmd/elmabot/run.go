@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/locales"
 )
@@ -31,25 +32,18 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	// go-redis reports reconnects through its own package-wide logger;
 	// route it into ours so production logs stay one JSON stream.
 	redis.SetLogger(redisLog{log})
-	token := g.env.Getenv("TELEGRAM_TOKEN")
-	if token == "" {
-		return errors.New("TELEGRAM_TOKEN is not set: nothing to serve (try `elmabot console` to use the bot without a token)")
-	}
-	if g.env.Getenv("DISCORD_TOKEN") != "" {
-		log.Warn("DISCORD_TOKEN is set, but the Discord adapter is not built yet: serving Telegram only")
+	tgToken, dcToken := g.env.Getenv("TELEGRAM_TOKEN"), g.env.Getenv("DISCORD_TOKEN")
+	if tgToken == "" && dcToken == "" {
+		return errors.New("neither TELEGRAM_TOKEN nor DISCORD_TOKEN is set: nothing to serve (try `elmabot console` to use the bot without a token)")
 	}
 	d, err := g.wire(ctx, log, false)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	tg, err := telegram.New(telegram.Config{Token: token, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log})
+	adapters, err := g.adapters(ctx, d, log, tgToken, dcToken)
 	if err != nil {
 		return err
-	}
-	d.bot.Register(tg)
-	if err := setCommands(ctx, tg, d.bot); err != nil {
-		log.Warn("setting the command menus", "err", err)
 	}
 	stopJobs, err := d.startReminders(ctx, d.store.Locker(jobLockTTL))
 	if err != nil {
@@ -58,43 +52,67 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	defer stopJobs()
 	stopHTTP := g.serveHealth(d, log)
 	defer stopHTTP()
-	log.Info("elmabot running", "course", d.course.ID, "telegram", true, "now", d.clock.Now())
+	log.Info("elmabot running", "course", d.course.ID, "telegram", tgToken != "", "discord", dcToken != "", "now", d.clock.Now())
 	go g.reloads(ctx, d, log)
-	return intake(ctx, log, tg, d.bot)
+	return intake(ctx, log, adapters, d.bot)
 }
 
-// reloads reloads the course each time the environment asks (SIGHUP).
-func (g *globals) reloads(ctx context.Context, d *deps, log *slog.Logger) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-g.env.Reload:
-			if err := d.reload(g); err != nil {
-				log.Error("reload", "err", err)
-				continue
-			}
-			log.Info("course reloaded", "course", d.course.ID)
+// platform is an adapter as run needs it.
+type platform interface {
+	bot.Messenger
+	Run(ctx context.Context, h bot.Handler) error
+}
+
+// adapters builds an adapter per token, registers it with the bot and
+// sets its command menus in English and Spanish.
+func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) ([]platform, error) {
+	var out []platform
+	if tgToken != "" {
+		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log})
+		if err != nil {
+			return nil, err
 		}
+		if err := setCommands(ctx, tg, d.bot); err != nil {
+			log.Warn("setting the Telegram command menus", "err", err)
+		}
+		out = append(out, tg)
 	}
+	if dcToken != "" {
+		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		menus := map[string][]bot.CommandInfo{"en": d.bot.Commands("en"), "es": d.bot.Commands("es")}
+		if err := dc.SetCommands(ctx, menus); err != nil {
+			log.Warn("setting the Discord commands", "err", err)
+		}
+		out = append(out, dc)
+	}
+	for _, a := range out {
+		d.bot.Register(a)
+	}
+	return out, nil
 }
 
 // intake runs the adapters until ctx ends; it returns once every adapter
-// has finished its in-flight updates.
-func intake(ctx context.Context, log *slog.Logger, tg *telegram.Adapter, h bot.Handler) error {
+// has finished its in-flight updates. One platform failing for good
+// (a revoked token) does not stop the others.
+func intake(ctx context.Context, log *slog.Logger, adapters []platform, h bot.Handler) error {
 	var wg sync.WaitGroup
-	var runErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := tg.Run(ctx, h); err != nil {
-			log.Error("telegram stopped", "err", err)
-			runErr = err
-		}
-	}()
+	errs := make([]error, len(adapters))
+	for i, a := range adapters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.Run(ctx, h); err != nil {
+				log.Error("platform stopped", "platform", a.Platform(), "err", err)
+				errs[i] = err
+			}
+		}()
+	}
 	wg.Wait()
 	log.Info("intake stopped")
-	return runErr
+	return errors.Join(errs...)
 }
 
 func setCommands(ctx context.Context, tg *telegram.Adapter, b *bot.Bot) error {
@@ -152,4 +170,20 @@ type redisLog struct{ log *slog.Logger }
 
 func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
 	r.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// reloads reloads the course each time the environment asks (SIGHUP).
+func (g *globals) reloads(ctx context.Context, d *deps, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-g.env.Reload:
+			if err := d.reload(g); err != nil {
+				log.Error("reload", "err", err)
+				continue
+			}
+			log.Info("course reloaded", "course", d.course.ID)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
@@ -71,7 +72,7 @@ func TestRunServesTelegramAndStopsCleanly(t *testing.T) {
 
 func TestRunNeedsAToken(t *testing.T) {
 	code, _, errOut := run(t, "", nil, "run")
-	if code != 1 || !strings.Contains(errOut, "TELEGRAM_TOKEN is not set") {
+	if code != 1 || !strings.Contains(errOut, "neither TELEGRAM_TOKEN nor DISCORD_TOKEN is set") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
@@ -204,5 +205,66 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunServesTelegramAndDiscordAsOnePerson: a participant registered on
+// Telegram links Discord with a one-time code; both apps then share one
+// record, and the command menus are set on both platforms.
+func TestRunServesTelegramAndDiscordAsOnePerson(t *testing.T) {
+	srv := storetest.Start(t)
+	tg := telegramtest.NewServer(t, clockwork.NewRealClock())
+	dc := discordtest.NewServer(t, clockwork.NewRealClock())
+	env := map[string]string{
+		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": tg.URL(),
+		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(),
+		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length", "ELMA_HTTP": freeAddr(t),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan int)
+	go func() {
+		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
+		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
+	}()
+	defer func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	}()
+	tg.PushMessage(77, "/register Ana Lima", "en")
+	awaitOutgoing(t, tg, 77, "You are registered")
+	tg.PushMessage(77, "/link", "en")
+	got := awaitOutgoing(t, tg, 77, "linking code is ")
+	code := strings.TrimSuffix(strings.Fields(got[strings.Index(got, "linking code is ")+len("linking code is "):])[0], ".")
+
+	defer func() {
+		if t.Failed() {
+			for _, r := range dc.Requests() {
+				t.Logf("discord request %s %s", r.Method, r.Path)
+			}
+			t.Logf("identifies %d", len(dc.Identifies()))
+		}
+	}()
+	dm := dc.DMChannel("5005")
+	dc.PushDM("5005", "/start "+code)
+	msgs := dc.AwaitMessages(dm, 1)
+	if !strings.Contains(msgs[0].Content, "this app is now linked") {
+		t.Fatalf("Discord reply %q", msgs[0].Content)
+	}
+	dc.PushDM("5005", "/progress")
+	msgs = dc.AwaitMessages(dm, 2)
+	if !strings.Contains(msgs[1].Content, "Your total: 0 points.") {
+		t.Fatalf("Discord /progress %q", msgs[1].Content)
+	}
+	st := store.New(srv.Client(), store.WithPrefix(store.DefaultPrefix))
+	p, err := st.ParticipantByAccount(context.Background(), "discord", "5005")
+	if err != nil || p.Name != "Ana Lima" || len(p.Accounts) != 2 {
+		t.Fatalf("the Discord account is not Ana's: %+v, %v", p, err)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("run exited %d", code)
 	}
 }

@@ -12,13 +12,14 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot/internal/specs"
 )
 
 // Token is the only bot token the server accepts.
@@ -113,19 +114,7 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 
 func mustSpec(t testing.TB) *Spec {
 	t.Helper()
-	path, err := FindSpec()
-	var spec *Spec
-	if err == nil {
-		spec, err = LoadSpec(path)
-	}
-	if err == nil {
-		return spec
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("telegramtest: the Bot API description is required in CI: %v", err)
-	}
-	t.Skipf("telegramtest: skipping, no Bot API description: %v (set ELMA_SPECS to the folder holding %s)", err, SpecFile)
-	return nil
+	return specs.Require(t, SpecFile, "the Telegram Bot API description", LoadSpec)
 }
 
 // URL is the API address to give the bot (its APIURL); methods live

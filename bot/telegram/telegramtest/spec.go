@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/elmabot/elmabot/bot/internal/specs"
 )
 
 // SpecFile is the name of the Bot API description under the specs folder.
@@ -57,44 +58,8 @@ func LoadSpec(path string) (*Spec, error) {
 	return &s, nil
 }
 
-// FindSpec looks for the Bot API description: $ELMA_SPECS (a file or a
-// folder), then shared/specs beside the repository that holds the working
-// directory, then /work/shared/specs. It reports where it looked when the
-// file is nowhere.
-func FindSpec() (string, error) {
-	var tried []string
-	if env := os.Getenv("ELMA_SPECS"); env != "" {
-		tried = append(tried, env, filepath.Join(env, SpecFile))
-	}
-	if root, ok := repoRoot(); ok {
-		tried = append(tried, filepath.Join(root, "..", "shared", "specs", SpecFile))
-	}
-	tried = append(tried, filepath.Join("/work/shared/specs", SpecFile))
-	for _, p := range tried {
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("telegramtest: %s not found (looked in %s)", SpecFile, strings.Join(tried, ", "))
-}
-
-// repoRoot walks up from the working directory to the folder with go.mod.
-func repoRoot() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
+// FindSpec returns where the description is (see specs.Find).
+func FindSpec() (string, error) { return specs.Find(SpecFile) }
 
 // param is one request parameter as it arrived: a form value (always a
 // string, structured values JSON-encoded inside it) or a value decoded
