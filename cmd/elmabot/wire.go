@@ -57,7 +57,7 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 	if err := g.openStore(ctx, d, allowMemory); err != nil {
 		return nil, err
 	}
-	secret, err := g.secret(d.memory)
+	secret, err := g.secret(allowMemory)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -97,16 +97,17 @@ func (g *globals) openStore(ctx context.Context, d *deps, allowMemory bool) erro
 	return nil
 }
 
-// secret is ELMA_SECRET, which signs quiz buttons; it must outlive
-// restarts when data does. A throwaway store gets a random one.
-func (g *globals) secret(memory bool) ([]byte, error) {
+// secret is ELMA_SECRET, which signs quiz buttons; a served bot needs it
+// to outlive restarts. The console, whose buttons live only as long as
+// the session, gets a random one when it is unset.
+func (g *globals) secret(console bool) ([]byte, error) {
 	if s := g.env.Getenv("ELMA_SECRET"); s != "" {
 		if len(s) < 16 {
 			return nil, fmt.Errorf("ELMA_SECRET must be at least 16 characters")
 		}
 		return []byte(s), nil
 	}
-	if !memory {
+	if !console {
 		return nil, fmt.Errorf("ELMA_SECRET is not set: it signs quiz buttons and must stay the same across restarts (e.g. openssl rand -hex 32)")
 	}
 	b := make([]byte, 32)
