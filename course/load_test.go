@@ -13,30 +13,33 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/broken/*/want.txt from what the loader reports")
 
+// copyInto adds the course files under root to m (test markers aside).
+func copyInto(t testing.TB, m fstest.MapFS, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if rel == "want.txt" || rel == "DELETE" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		m[filepath.ToSlash(rel)] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // overlay is the mini course with the case's files laid over it; the
 // case's DELETE file lists mini files to leave out.
 func overlay(t *testing.T, caseDir string) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
-	copyInto := func(root string) {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if rel == "want.txt" || rel == "DELETE" {
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			m[filepath.ToSlash(rel)] = &fstest.MapFile{Data: data}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	copyInto("testdata/mini")
-	copyInto(caseDir)
+	copyInto(t, m, "testdata/mini")
+	copyInto(t, m, caseDir)
 	if del, err := os.ReadFile(filepath.Join(caseDir, "DELETE")); err == nil {
 		for _, name := range strings.Fields(string(del)) {
 			delete(m, name)
