@@ -168,16 +168,18 @@ func TestAnsweringAParticipantsQuestion(t *testing.T) {
 // one starts, and a later Send reaches only those the wave missed.
 func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
 	s := newStaff(t, "2022-10-24T09:00")
-	slow := s.replicaRate(20) // 20 messages a second: 81 take about 4 s
+	// 50 messages a second: 301 recipients take 6 s, far longer than the
+	// 64 sends the workers can have begun when the shutdown comes.
+	slow := s.replicaRate(50)
 	s.r = slow
 	chats := []int64{chris}
-	for i := range 80 {
+	for i := range 300 {
 		chat := int64(9301 + i)
 		s.joinQuick(chat)
 		chats = append(chats, chat)
 	}
 	s.from(chris, "/broadcast Room change")
-	send := s.button(chris, "Send to 81 participants")
+	send := s.button(chris, "Send to 301 participants")
 	count := func() (reached int) {
 		for _, c := range chats {
 			reached += strings.Count(strings.Join(s.texts(c), "\n"), "course team:")
