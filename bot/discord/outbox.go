@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot"
 )
@@ -42,7 +41,7 @@ func (a *Adapter) do(ctx context.Context, chat string, call func(context.Context
 			return final(chat, err, attempt)
 		}
 		a.log.Debug("discord: retrying", "chat", chat, "attempt", attempt+1, "wait", wait, "err", err)
-		if err := sleep(ctx, a.clock, wait); err != nil {
+		if err := bot.Sleep(ctx, a.clock, wait); err != nil {
 			return err
 		}
 	}
@@ -103,19 +102,4 @@ func unreachable(err error) bool {
 func backoff(attempt int) time.Duration {
 	d := backoffBase << min(attempt, 10)
 	return min(d, backoffMax)
-}
-
-// sleep waits d on the clock, or until ctx is done.
-func sleep(ctx context.Context, clock clockwork.Clock, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.Chan():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -87,7 +87,7 @@ func (a *Adapter) open(ctx context.Context) error {
 		}
 		wait := backoff(attempt)
 		a.log.Warn("discord: gateway connection failed", "err", err, "retry_in", wait)
-		if sleep(ctx, a.clock, wait) != nil {
+		if bot.Sleep(ctx, a.clock, wait) != nil {
 			return nil
 		}
 	}
@@ -318,7 +318,7 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, u bot.Update) {
 		}
 		wait := backoff(attempt)
 		a.log.Warn("discord: handler failed, will hand the event over again", "chat", u.ChatID, "retry_in", wait, "err", err)
-		if sleep(ctx, a.clock, wait) != nil {
+		if bot.Sleep(ctx, a.clock, wait) != nil {
 			return
 		}
 	}

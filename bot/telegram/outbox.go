@@ -270,20 +270,5 @@ func (o *Outbox) release() {
 
 // sleepUntil waits on the clock until t, or until ctx is done.
 func (o *Outbox) sleepUntil(ctx context.Context, t time.Time) error {
-	return sleep(ctx, o.clock, o.clock.Until(t))
-}
-
-// sleep waits d on the clock, or until ctx is done.
-func sleep(ctx context.Context, clock clockwork.Clock, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.Chan():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return bot.Sleep(ctx, o.clock, o.clock.Until(t))
 }

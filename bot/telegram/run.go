@@ -49,7 +49,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			failures++
 			wait := max(backoff(failures-1), retryAfter(err))
 			a.log.Warn("telegram: getUpdates failed", "err", err, "retry_in", wait)
-			_ = sleep(ctx, a.clock, wait)
+			_ = bot.Sleep(ctx, a.clock, wait)
 			continue
 		}
 		next, ok := a.handleBatch(ctx, h, ups, handled)
@@ -61,7 +61,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		failures++
 		wait := backoff(failures - 1)
 		a.log.Warn("telegram: update not handled, will ask again", "update", next, "retry_in", wait)
-		_ = sleep(ctx, a.clock, wait)
+		_ = bot.Sleep(ctx, a.clock, wait)
 	}
 	return nil
 }
