@@ -1,6 +1,3 @@
-// Package bot is the conversation, independent of any chat platform:
-// adapters turn platform events into Updates, hand them to Bot.Handle,
-// and turn the Replies they get back into platform calls.
 package bot
 
 import "time"
