@@ -222,10 +222,11 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 		return "", nil
 	}
 	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
-	prog, err := r.progress()
+	rec, err := r.recordWith(answers)
 	if err != nil {
 		return "", err
 	}
+	prog := r.progressOf(rec)
 	closes := s.Expires.In(own)
 	return pr.T("notify_nudge", "Day", pr.Date(closes), "Time", pr.Clock(closes)) + "\n" +
 		strings.Join(titles, "\n") + "\n\n" + r.renderProgress(prog), nil

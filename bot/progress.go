@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/store"
 )
 
 // cmdProgress shows the running total against each certificate.
@@ -15,34 +16,57 @@ func (r *request) cmdProgress(string) error {
 	return r.say(r.renderProgress(p))
 }
 
+// record is what the store holds on one participant's work.
+type record struct {
+	totals  store.Totals
+	essay   store.EssayState
+	answers map[quiz.ID]map[string]store.StoredAnswer
+}
+
+// record reads the participant's totals, essay and answers.
+func (r *request) record() (record, error) {
+	answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
+	if err != nil {
+		return record{}, err
+	}
+	return r.recordWith(answers)
+}
+
+// recordWith completes a record whose answers were already read.
+func (r *request) recordWith(answers map[quiz.ID]map[string]store.StoredAnswer) (record, error) {
+	rec := record{answers: answers}
+	var err error
+	if rec.totals, err = r.b.cfg.Store.Totals(r.ctx, r.p.ID); err != nil {
+		return rec, err
+	}
+	rec.essay, err = r.b.cfg.Store.Essay(r.ctx, r.p.ID)
+	return rec, err
+}
+
 // progress gathers the participant's standing and applies the rules.
 func (r *request) progress() (quiz.Progress, error) {
-	ctx, st := r.ctx, r.b.cfg.Store
-	totals, err := st.Totals(ctx, r.p.ID)
+	rec, err := r.record()
 	if err != nil {
 		return quiz.Progress{}, err
 	}
-	essay, err := st.Essay(ctx, r.p.ID)
-	if err != nil {
-		return quiz.Progress{}, err
-	}
-	answers, err := st.AllAnswers(ctx, r.p.ID)
-	if err != nil {
-		return quiz.Progress{}, err
-	}
+	return r.progressOf(rec), nil
+}
+
+// progressOf applies the course's rules to a record at the request's instant.
+func (r *request) progressOf(rec record) quiz.Progress {
 	s := quiz.Standing{
-		Weekly: totals.Weekly, Elective: totals.Elective, Essay: totals.Essay,
-		EssaySubmitted: essay.Submitted, EssayGraded: essay.Grade != nil,
+		Weekly: rec.totals.Weekly, Elective: rec.totals.Elective, Essay: rec.totals.Essay,
+		EssaySubmitted: rec.essay.Submitted, EssayGraded: rec.essay.Grade != nil,
 		Answered: map[quiz.ID]map[string]bool{},
 	}
-	for qid, qs := range answers {
+	for qid, qs := range rec.answers {
 		s.Answered[qid] = map[string]bool{}
 		for question := range qs {
 			s.Answered[qid][question] = true
 		}
 	}
 	rules := r.course().Rules
-	return rules.Progress(s, &r.course().Bank, r.now), nil
+	return rules.Progress(s, &r.course().Bank, r.now)
 }
 
 func (r *request) renderProgress(p quiz.Progress) string {

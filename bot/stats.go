@@ -57,31 +57,24 @@ func (r *request) count(n *courseNumbers, p *store.Participant) error {
 	n.byLang[string(langOf(p))]++
 	n.byCohort[p.Cohort]++
 	who := &request{b: r.b, c: r.c, ctx: r.ctx, now: r.now, p: p, pr: r.pr}
-	prog, err := who.progress()
+	rec, err := who.record()
 	if err != nil {
 		return err
 	}
+	prog := who.progressOf(rec)
 	n.tiers[prog.Tier]++
 	if prog.Tier < quiz.Achievement && prog.AchievementPossible {
 		n.achievementPossible++
 	}
-	essay, err := r.b.cfg.Store.Essay(r.ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	if essay.Submitted {
+	if rec.essay.Submitted {
 		n.essaysSubmitted++
 	}
-	if essay.Grade != nil {
+	if g := rec.essay.Grade; g != nil {
 		n.essaysGraded++
-		n.gradeSum += essay.Grade.Total
-	}
-	answers, err := r.b.cfg.Store.AllAnswers(r.ctx, p.ID)
-	if err != nil {
-		return err
+		n.gradeSum += g.Total
 	}
 	for _, q := range r.course().Bank.Quizzes {
-		if len(answers[q.ID]) == len(q.Questions) {
+		if len(rec.answers[q.ID]) == len(q.Questions) {
 			n.completed[q.ID]++
 		}
 	}
