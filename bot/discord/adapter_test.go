@@ -14,6 +14,7 @@ import (
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 )
 
 const (
@@ -305,7 +306,7 @@ func TestServerMessagesArePointedToDMs(t *testing.T) {
 func TestRateLimitIsWaitedOutThenDelivered(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	e := newEcho(a, clock, srv)
 	startRun(t, a, e)
@@ -328,7 +329,7 @@ func TestRateLimitIsWaitedOutThenDelivered(t *testing.T) {
 func TestRetriesAreBounded(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.MaxRetries = 2 })
 	dm := srv.DMChannel(ana)
 	for range 3 {
@@ -368,7 +369,7 @@ func TestBlockedUserIsUnreachable(t *testing.T) {
 func TestFailedHandlerIsRetriedUntilItSucceeds(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	e := newEcho(a, clock, srv)
 	startRun(t, a, e)
@@ -396,7 +397,7 @@ func TestFailedHandlerIsRetriedUntilItSucceeds(t *testing.T) {
 func TestHandlerRetriesAreBounded(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.HandleRetries = 2 })
 	e := newEcho(a, clock, srv)
 	startRun(t, a, e)

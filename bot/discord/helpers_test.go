@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -15,25 +14,6 @@ import (
 	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 )
-
-// runClock moves a fake clock forward in small steps whenever something
-// waits on it, until the test ends: time passes only while the code
-// under test waits.
-func runClock(t testing.TB, clock *clockwork.FakeClock, step time.Duration) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for clock.BlockUntilContext(ctx, 1) == nil {
-			clock.Advance(step)
-			runtime.Gosched()
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-}
 
 // start is a fake clock at the first morning of the course.
 func start() *clockwork.FakeClock {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 )
@@ -20,7 +21,7 @@ func setup(t *testing.T) (*telegramtest.Server, *telegram.Adapter, *echo) {
 	t.Helper()
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, 50*time.Millisecond)
+	fakeclock.Run(t, clock, 50*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	return srv, a, newEcho(a)
 }
@@ -396,7 +397,7 @@ func TestUsername(t *testing.T) {
 func TestNetworkErrorsHideToken(t *testing.T) {
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, time.Second)
+	fakeclock.Run(t, clock, time.Second)
 	a := newAdapter(t, srv, clock, func(c *telegram.Config) { c.MaxRetries = 1 })
 	srv.Close()
 	_, err := a.Send(context.Background(), bot.Reply{ChatID: "42", Text: "hi"})

@@ -16,6 +16,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 	"github.com/elmabot/elmabot/course"
@@ -78,7 +79,7 @@ func newE2E(t *testing.T, now string, redisArgs ...string) *e2e {
 		t.Fatal(err)
 	}
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, 50*time.Millisecond)
+	fakeclock.Run(t, clock, 50*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	b.Register(a)
 	startRun(t, a, b)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"sync"
 	"testing"
@@ -16,25 +15,6 @@ import (
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 )
-
-// runClock moves a fake clock forward in small steps whenever something
-// waits on it, until the test ends. Time thus passes only while the code
-// under test is waiting, never in the middle of what it measures.
-func runClock(t testing.TB, clock *clockwork.FakeClock, step time.Duration) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for clock.BlockUntilContext(ctx, 1) == nil {
-			clock.Advance(step)
-			runtime.Gosched()
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-}
 
 // start is a fake clock at a fixed instant of the course.
 func start() *clockwork.FakeClock {

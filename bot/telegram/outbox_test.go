@@ -12,6 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/bot/telegram"
 )
 
@@ -64,7 +65,7 @@ func outbox(clock clockwork.Clock, retries int) *telegram.Outbox {
 
 func TestOutboxBurstKeepsLimits(t *testing.T) {
 	clock := start()
-	runClock(t, clock, 50*time.Millisecond)
+	fakeclock.Run(t, clock, 50*time.Millisecond)
 	o := outbox(clock, 3)
 	rec := newCalls(clock)
 	var wg sync.WaitGroup
@@ -90,7 +91,7 @@ func TestOutboxBurstKeepsLimits(t *testing.T) {
 
 func TestOutboxHonoursRetryAfter(t *testing.T) {
 	clock := start()
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	rec := newCalls(clock)
 	tooMany := &tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 5", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 5}}
 	if err := outbox(clock, 3).Do(context.Background(), "7", rec.call("7", tooMany)); err != nil {
@@ -120,7 +121,7 @@ func TestOutboxBlockedIsUnreachableAtOnce(t *testing.T) {
 
 func TestOutboxRetriesAreBounded(t *testing.T) {
 	clock := start()
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	rec := newCalls(clock)
 	down := &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}
 	err := outbox(clock, 3).Do(context.Background(), "7", rec.call("7", down, down, down, down, down, down))
@@ -140,7 +141,7 @@ func TestOutboxRetriesAreBounded(t *testing.T) {
 
 func TestOutboxRetriesNetworkErrorsButNotBadRequests(t *testing.T) {
 	clock := start()
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	rec := newCalls(clock)
 	o := outbox(clock, 3)
 	if err := o.Do(context.Background(), "1", rec.call("1", errors.New("connection reset"))); err != nil {
@@ -179,7 +180,7 @@ func TestOutboxBusyChatDoesNotStarveOthers(t *testing.T) {
 	if n := len(rec.times("busy")); n != 1 {
 		t.Errorf("busy chat got %d messages with the clock standing, want 1", n)
 	}
-	runClock(t, clock, 50*time.Millisecond)
+	fakeclock.Run(t, clock, 50*time.Millisecond)
 	busy.Wait()
 	checkPacing(t, map[string][]time.Time{"busy": rec.times("busy")}, time.Second, 30)
 }

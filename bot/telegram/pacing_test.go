@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 )
@@ -18,7 +19,7 @@ import (
 func TestBurstIsPacedAtTheServer(t *testing.T) {
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, 50*time.Millisecond)
+	fakeclock.Run(t, clock, 50*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	var wg sync.WaitGroup
 	for i := range 200 {
@@ -47,7 +48,7 @@ func TestBurstIsPacedAtTheServer(t *testing.T) {
 func TestTooManyRequestsDelaysThenDelivers(t *testing.T) {
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	srv.FailNext("sendMessage", 429, 5)
 	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "42", Text: "Quiz 3 is open"}); err != nil {
@@ -68,7 +69,7 @@ func TestTooManyRequestsDelaysThenDelivers(t *testing.T) {
 func TestServerErrorsRetriedThenDelivered(t *testing.T) {
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, 100*time.Millisecond)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
 	a := newAdapter(t, srv, clock)
 	srv.FailNext("sendPoll", 500, 0)
 	srv.FailNext("sendPoll", 502, 0)
@@ -87,7 +88,7 @@ func TestServerErrorsRetriedThenDelivered(t *testing.T) {
 func TestServerFailingForeverGivesUp(t *testing.T) {
 	clock := start()
 	srv := telegramtest.NewServer(t, clock)
-	runClock(t, clock, time.Second)
+	fakeclock.Run(t, clock, time.Second)
 	a := newAdapter(t, srv, clock, func(c *telegram.Config) { c.MaxRetries = 3 })
 	srv.FailAlways("sendMessage", 503)
 	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "42", Text: "hi"}); err == nil {
