@@ -35,6 +35,12 @@
 // grades are likewise set by one script that updates the history and
 // the totals together.
 //
+// The commands every answer makes (the answer script, a participant's
+// record, a poll's mapping) go through go-redis's automatic pipeliner,
+// so concurrent answers share writes, reads and, with appendfsync
+// always, fsyncs. Each caller still waits for its own reply: batching
+// changes the cost, not what an acknowledgement means.
+//
 // Writes that span two hash tags (creating a participant and claiming
 // their account, redeeming a code) cannot be one script on Cluster; they
 // are ordered so that a crash between steps leaves nothing worse than

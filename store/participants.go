@@ -299,7 +299,7 @@ func (s *Store) Participant(ctx context.Context, id ParticipantID) (Participant,
 	if !validID(id) {
 		return Participant{}, fmt.Errorf("store: participant %q: %w", id, ErrNotFound)
 	}
-	h, err := s.client.HGetAll(ctx, s.profileKey(id)).Result()
+	h, err := s.hot(ctx).HGetAll(ctx, s.profileKey(id)).Result()
 	if err != nil {
 		return Participant{}, s.fail(ctx, "read participant", err)
 	}

@@ -39,7 +39,7 @@ func (s *Store) SavePoll(ctx context.Context, pollID string, ref PollRef, ttl ti
 	if err != nil {
 		return err
 	}
-	if err := s.client.Set(ctx, s.pollKey(pollID), b, ttl).Err(); err != nil {
+	if err := s.hot(ctx).Set(ctx, s.pollKey(pollID), b, ttl).Err(); err != nil {
 		return s.fail(ctx, "save poll", err)
 	}
 	s.polls.put(pollID, ref)

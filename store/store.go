@@ -41,7 +41,8 @@ const (
 // It is safe for concurrent use.
 type Store struct {
 	client   redis.UniversalClient
-	owned    bool // Open made the client, so Close closes it
+	pipe     redis.Cmdable // the answer path's commands: see hotPath
+	owned    bool          // Open made the client, so Close closes it
 	prefix   string
 	essayMax int
 	scripts  scripts
@@ -119,12 +120,45 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 func newStore(client redis.UniversalClient, c config) *Store {
 	return &Store{
 		client:   client,
+		pipe:     hotPath(client),
 		prefix:   c.prefix,
 		essayMax: c.essayMax,
 		scripts:  loadScripts(),
 		owners:   newMemo[string, ParticipantID](memoSize),
 		polls:    newMemo[string, PollRef](memoSize),
 	}
+}
+
+// hotPath is what the commands of every answer go through (the answer
+// script, the participant's record, the next poll): go-redis's automatic
+// pipeliner when the client has one, so that the commands of concurrent
+// answers share one write and one read instead of a round trip each.
+// Each caller still waits for its own reply, so an acknowledged answer is
+// as durable as before, and with appendfsync always one fsync covers the
+// whole batch. Every command sent this way is idempotent, which the
+// pipeliner asks of commands it may resend after a broken connection.
+func hotPath(client redis.UniversalClient) redis.Cmdable {
+	c, ok := client.(interface {
+		AutoPipeline() (*redis.AutoPipeliner, error)
+	})
+	if !ok {
+		return client
+	}
+	ap, err := c.AutoPipeline()
+	if err != nil {
+		return client
+	}
+	return ap
+}
+
+// hot is where a command of the answer path goes. The pipeliner sends
+// what it was given even when the caller has given up, so a caller whose
+// context is already done goes to the plain client, which says so.
+func (s *Store) hot(ctx context.Context) redis.Cmdable {
+	if ctx.Err() != nil {
+		return s.client
+	}
+	return s.pipe
 }
 
 // memoSize bounds each in-process memo: ample for a course's accounts
