@@ -53,10 +53,21 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 		return err
 	}
 	done := map[string]bool{}
-	for id := range answers[q.ID] {
+	earned := 0
+	for id, a := range answers[q.ID] {
 		done[id] = true
+		if qu, ok := q.Question(id); ok && a.Correct {
+			earned += qu.Points
+		}
 	}
-	return r.nextQuestion(q, done)
+	if asked, err := r.askNext(q, done); asked || err != nil {
+		return err
+	}
+	totals, err := r.b.cfg.Store.Totals(r.ctx, r.p.ID)
+	if err != nil {
+		return err
+	}
+	return r.quizSummary(q, earned, totals.Total)
 }
 
 // refuseClosed answers politely when q does not take answers now.
@@ -71,14 +82,15 @@ func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
 	return false, nil
 }
 
-// nextQuestion sends the first question not yet answered, or the summary.
-func (r *request) nextQuestion(q *quiz.Quiz, done map[string]bool) error {
+// askNext sends the first question not yet answered; asked is false
+// when every question is.
+func (r *request) askNext(q *quiz.Quiz, done map[string]bool) (asked bool, err error) {
 	for i := range q.Questions {
 		if !done[q.Questions[i].ID] {
-			return r.askQuestion(q, i)
+			return true, r.askQuestion(q, i)
 		}
 	}
-	return r.quizSummary(q)
+	return false, nil
 }
 
 // askQuestion sends question i of q as a quiz poll (or buttons) and, for
@@ -131,6 +143,9 @@ func (r *request) pollAnswer() error {
 	ref, err := r.b.cfg.Store.Poll(r.ctx, r.u.Poll.PollID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && ref.Participant != r.p.ID) {
 		r.b.log.Warn("refused answer to an unknown or foreign poll", "platform", r.u.Platform, "user", r.u.UserID, "poll", r.u.Poll.PollID)
+		if err := r.loadRecord(); err != nil {
+			return err
+		}
 		return r.say(r.pr.T("answer_forged"))
 	}
 	if err != nil {
@@ -142,16 +157,13 @@ func (r *request) pollAnswer() error {
 
 // answer records one answer and moves on to the next question.
 func (r *request) answer(a answerData, explain bool) error {
-	q, ok := r.course().Bank.Quiz(a.Quiz)
-	if !ok {
-		return r.say(r.pr.T("quiz_unknown", "ID", string(a.Quiz)))
+	q, qok := r.course().Bank.Quiz(a.Quiz)
+	var qu *quiz.Question
+	if qok {
+		qu, qok = q.Question(a.Question)
 	}
-	qu, ok := q.Question(a.Question)
-	if !ok || a.Option < 0 || a.Option >= len(qu.Options) {
-		return r.say(r.pr.T("answer_forged"))
-	}
-	if refused, err := r.refuseClosed(q); refused || err != nil {
-		return err
+	if !qok || a.Option < 0 || a.Option >= len(qu.Options) || !q.OpenAt(r.now) {
+		return r.refuseAnswer(a, q, qu)
 	}
 	correct, points := qu.Grade(a.Option)
 	res, err := r.b.cfg.Store.RecordAnswer(r.ctx, store.Answer{
@@ -162,6 +174,7 @@ func (r *request) answer(a answerData, explain bool) error {
 	if err != nil {
 		return err
 	}
+	r.setRecord(res.Participant)
 	if !res.New {
 		// A replayed button is told; a redelivered poll vote is silent.
 		// Neither resends the next question: /quiz resumes.
@@ -180,7 +193,33 @@ func (r *request) answer(a answerData, explain bool) error {
 	for _, id := range res.Answered {
 		done[id] = true
 	}
-	return r.nextQuestion(q, done)
+	if asked, err := r.askNext(q, done); asked || err != nil {
+		return err
+	}
+	earned := 0
+	for _, id := range res.Right {
+		if qu, ok := q.Question(id); ok {
+			earned += qu.Points
+		}
+	}
+	return r.quizSummary(q, earned, res.Totals.Total)
+}
+
+// refuseAnswer tells why an answer cannot be taken: an unknown quiz, a
+// forged question or option, a quiz not open. q and qu are nil when
+// unknown.
+func (r *request) refuseAnswer(a answerData, q *quiz.Quiz, qu *quiz.Question) error {
+	if err := r.loadRecord(); err != nil {
+		return err
+	}
+	switch {
+	case q == nil:
+		return r.say(r.pr.T("quiz_unknown", "ID", string(a.Quiz)))
+	case qu == nil || a.Option < 0 || a.Option >= len(qu.Options):
+		return r.say(r.pr.T("answer_forged"))
+	}
+	_, err := r.refuseClosed(q)
+	return err
 }
 
 // feedback tells right or wrong, with the points and the explanation.
@@ -198,23 +237,10 @@ func (r *request) feedback(qu *quiz.Question, res store.AnswerResult) string {
 	return strings.Join(lines, "\n")
 }
 
-// quizSummary closes a finished quiz: points earned and the new total.
-func (r *request) quizSummary(q *quiz.Quiz) error {
-	done, err := r.b.cfg.Store.Answers(r.ctx, r.p.ID, q.ID)
-	if err != nil {
-		return err
-	}
-	earned := 0
-	for _, qu := range q.Questions {
-		if a, ok := done[qu.ID]; ok && a.Correct {
-			earned += qu.Points
-		}
-	}
-	totals, err := r.b.cfg.Store.Totals(r.ctx, r.p.ID)
-	if err != nil {
-		return err
-	}
-	text := r.pr.N("quiz_done", totals.Total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
+// quizSummary closes a finished quiz: the points it earned and the new
+// running total.
+func (r *request) quizSummary(q *quiz.Quiz, earned, total int) error {
+	text := r.pr.N("quiz_done", total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
 	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
 }
 

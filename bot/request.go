@@ -20,11 +20,16 @@ type request struct {
 	u   Update
 	now time.Time
 	p   *store.Participant // nil until the person registers
-	pr  *locales.Printer
+	// partial is true while p holds only the id (see findVoter).
+	partial bool
+	pr      *locales.Printer
 }
 
 func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
 	r := &request{b: b, c: b.Course(), ctx: ctx, u: u, now: b.cfg.Clock.Now()}
+	if u.Poll != nil {
+		return r, r.findVoter()
+	}
 	p, err := b.cfg.Store.ParticipantByAccount(ctx, store.Platform(u.Platform), u.UserID)
 	switch {
 	case err == nil:
@@ -34,6 +39,42 @@ func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
 	}
 	r.setLang()
 	return r, nil
+}
+
+// findVoter starts a poll vote. The answer script returns the voter's
+// record along with the answer, so here only their id is looked up (from
+// memory once known), which spares every vote a round trip: r.p holds
+// just the id until setRecord or loadRecord fills it in.
+func (r *request) findVoter() error {
+	id, err := r.b.cfg.Store.AccountOwner(r.ctx, store.Platform(r.u.Platform), r.u.UserID)
+	switch {
+	case err == nil:
+		r.p, r.partial = &store.Participant{ID: id}, true
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	r.setLang()
+	return nil
+}
+
+// loadRecord reads the whole record of a participant known only by id,
+// before anything is said to them.
+func (r *request) loadRecord() error {
+	if r.p == nil || !r.partial {
+		return nil
+	}
+	p, err := r.b.cfg.Store.Participant(r.ctx, r.p.ID)
+	if err != nil {
+		return err
+	}
+	r.setRecord(p)
+	return nil
+}
+
+// setRecord makes p, read whole, the sender's record.
+func (r *request) setRecord(p store.Participant) {
+	r.p, r.partial = &p, false
+	r.setLang()
 }
 
 // course is the course this update is handled with.

@@ -12,6 +12,7 @@ import (
 // Store is what the conversation needs from storage; *store.Store has it.
 type Store interface {
 	ParticipantByAccount(ctx context.Context, platform store.Platform, userID string) (store.Participant, error)
+	AccountOwner(ctx context.Context, platform store.Platform, userID string) (store.ParticipantID, error)
 	CreateParticipant(ctx context.Context, p store.Participant, first store.Account) (store.Participant, error)
 	RedeemRosterCode(ctx context.Context, code string, acct store.Account, now time.Time) (store.Participant, error)
 	NewLinkCode(ctx context.Context, id store.ParticipantID, ttl time.Duration) (string, error)

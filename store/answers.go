@@ -46,6 +46,10 @@ type AnswerResult struct {
 	// Answered lists the Answer's Siblings that are answered, this
 	// question included when it is among them, in Siblings order.
 	Answered []string
+	// Right lists those of Answered that were answered correctly.
+	Right []string
+	// Participant is the participant's record as it is after the answer.
+	Participant Participant
 }
 
 // StoredAnswer is an answer as kept.
@@ -156,7 +160,22 @@ func decodeAnswerReply(id ParticipantID, r reply) (AnswerResult, error) {
 	if err != nil {
 		return AnswerResult{}, err
 	}
-	return AnswerResult{New: isNew == 1, Correct: stored.Correct, Awarded: int(awarded), Option: stored.Option, Totals: t, Answered: answered}, nil
+	right, err := r.strs(9)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	profile, err := r.strMap(10)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	p, err := decodeParticipant(id, profile)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	return AnswerResult{
+		New: isNew == 1, Correct: stored.Correct, Awarded: int(awarded), Option: stored.Option,
+		Totals: t, Answered: answered, Right: right, Participant: p,
+	}, nil
 }
 
 // decodeStored reads an answer value: "<unix ms><option, 2 digits><1|0>".

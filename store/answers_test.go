@@ -17,7 +17,14 @@ func TestRecordAnswerOnce(t *testing.T) {
 	ana := mustCreate(t, s, "Ana", telegram("1"))
 
 	first := mustRecord(t, s, weekly(ana.ID, 1, "q1", 2, true))
-	want := AnswerResult{New: true, Correct: true, Awarded: 1, Option: 2, Totals: Totals{Weekly: 1, Total: 1}, Answered: []string{}}
+	record, err := s.Participant(context.Background(), ana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := AnswerResult{
+		New: true, Correct: true, Awarded: 1, Option: 2, Totals: Totals{Weekly: 1, Total: 1},
+		Answered: []string{}, Right: []string{}, Participant: record,
+	}
 	if !reflect.DeepEqual(first, want) {
 		t.Fatalf("first answer %+v, want %+v", first, want)
 	}
@@ -34,8 +41,15 @@ func TestRecordAnswerOnce(t *testing.T) {
 	mustRecord(t, s, weekly(ana.ID, 2, "q2", 1, true))
 	third := weekly(ana.ID, 1, "q3", 1, false)
 	third.Siblings = []string{"q1", "q2", "q3", "q4", "q5"}
-	if got := mustRecord(t, s, third).Answered; !reflect.DeepEqual(got, []string{"q1", "q3"}) {
-		t.Fatalf("answered in week-1: %v, want [q1 q3] (q2 was answered in week-2)", got)
+	res := mustRecord(t, s, third)
+	if !reflect.DeepEqual(res.Answered, []string{"q1", "q3"}) {
+		t.Fatalf("answered in week-1: %v, want [q1 q3] (q2 was answered in week-2)", res.Answered)
+	}
+	if !reflect.DeepEqual(res.Right, []string{"q1"}) {
+		t.Fatalf("answered right in week-1: %v, want [q1]", res.Right)
+	}
+	if res.Participant.ID != ana.ID || res.Participant.Name != "Ana" {
+		t.Fatalf("record returned with the answer: %+v, want Ana's", res.Participant)
 	}
 	got, err := s.Answers(context.Background(), ana.ID, "week-1")
 	if err != nil {

@@ -312,18 +312,28 @@ func (s *Store) Participant(ctx context.Context, id ParticipantID) (Participant,
 // ParticipantByAccount returns the participant a chat account is linked
 // to, or ErrNotFound.
 func (s *Store) ParticipantByAccount(ctx context.Context, platform Platform, userID string) (Participant, error) {
-	a := Account{Platform: platform, UserID: userID}
-	if err := a.validate(); err != nil {
-		return Participant{}, err
-	}
-	owner, err := s.accountOwner(ctx, a)
+	owner, err := s.AccountOwner(ctx, platform, userID)
 	if err != nil {
 		return Participant{}, err
 	}
-	if owner == "" {
-		return Participant{}, fmt.Errorf("store: account %s: %w", a.ref(), ErrNotFound)
-	}
 	return s.Participant(ctx, owner)
+}
+
+// AccountOwner returns the id of the participant a chat account is
+// linked to, or ErrNotFound; after the first call it costs no round trip.
+func (s *Store) AccountOwner(ctx context.Context, platform Platform, userID string) (ParticipantID, error) {
+	a := Account{Platform: platform, UserID: userID}
+	if err := a.validate(); err != nil {
+		return "", err
+	}
+	owner, err := s.accountOwner(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	if owner == "" {
+		return "", fmt.Errorf("store: account %s: %w", a.ref(), ErrNotFound)
+	}
+	return owner, nil
 }
 
 // LinkAccount links another chat account to a participant. Linking an

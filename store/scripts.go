@@ -158,3 +158,20 @@ func (r reply) strs(i int) ([]string, error) {
 	}
 	return out, nil
 }
+
+// strMap reads element i, a flat list of field/value pairs as HGETALL
+// gives it inside a script, as a map.
+func (r reply) strMap(i int) (map[string]string, error) {
+	list, err := r.strs(i)
+	if err != nil {
+		return nil, err
+	}
+	if len(list)%2 != 0 {
+		return nil, fmt.Errorf("store: script reply element %d has %d strings, want pairs", i, len(list))
+	}
+	m := make(map[string]string, len(list)/2)
+	for j := 0; j < len(list); j += 2 {
+		m[list[j]] = list[j+1]
+	}
+	return m, nil
+}

@@ -3,11 +3,14 @@
 -- 3 correct (1/0), 4 points, 5 total field (w or e), 6 instant (unix ms),
 -- 7 the quiz code (the answer field's prefix), 8.. the quiz's question
 -- ids (may be none).
--- Returns {found, new, awarded, stored, w, e, x, xs, answered}; found 0
--- means no such participant and nothing else is returned. answered lists
--- those of the given question ids that are answered, so the bot can pick
--- the next question without another round trip; the cost grows with the
--- quiz, never with the participant's other answers.
+-- Returns {found, new, awarded, stored, w, e, x, xs, answered, right,
+-- profile}; found 0 means no such participant and nothing else is
+-- returned. answered lists those of the given question ids that are
+-- answered and right those answered correctly, so the bot can pick the
+-- next question or sum up the quiz without another round trip; the cost
+-- grows with the quiz, never with the participant's other answers.
+-- profile is the profile hash as HGETALL gives it, so the bot replies in
+-- the participant's language without reading it first.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end
@@ -27,7 +30,7 @@ if not stored then
   end
 end
 local t = redis.call('HMGET', KEYS[1], 'w', 'e', 'x', 'xs')
-local answered = {}
+local answered, right = {}, {}
 if #ARGV > 7 then
   local fields = {}
   for i = 8, #ARGV do
@@ -35,9 +38,14 @@ if #ARGV > 7 then
   end
   local got = redis.call('HMGET', KEYS[2], unpack(fields))
   for i = 8, #ARGV do
-    if got[i - 7] then
+    local v = got[i - 7]
+    if v then
       answered[#answered + 1] = ARGV[i]
+      if string.sub(v, -1) == '1' then
+        right[#right + 1] = ARGV[i]
+      end
     end
   end
 end
-return {1, new, awarded, stored, t[1], t[2], t[3], t[4], answered}
+return {1, new, awarded, stored, t[1], t[2], t[3], t[4], answered, right,
+  redis.call('HGETALL', KEYS[1])}
