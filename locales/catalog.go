@@ -18,15 +18,16 @@ var files embed.FS
 // Catalog holds every user-visible message in every language. Build one
 // for the program's life; take a Printer per update.
 type Catalog struct {
-	bundle *i18n.Bundle
-	ids    map[Lang]map[string]bool
+	bundle   *i18n.Bundle
+	ids      map[Lang]map[string]bool
+	printers map[Lang]*Printer // made once: a printer never changes
 }
 
 // NewCatalog loads the embedded message files.
 func NewCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	c := &Catalog{bundle: b, ids: map[Lang]map[string]bool{}}
+	c := &Catalog{bundle: b, ids: map[Lang]map[string]bool{}, printers: map[Lang]*Printer{}}
 	for _, lang := range Langs() {
 		name := string(lang) + ".yaml"
 		data, err := fs.ReadFile(files, name)
@@ -41,6 +42,7 @@ func NewCatalog() (*Catalog, error) {
 		for _, m := range mf.Messages {
 			c.ids[lang][m.ID] = true
 		}
+		c.printers[lang] = &Printer{Lang: lang, loc: i18n.NewLocalizer(b, string(lang), string(EN))}
 	}
 	return c, nil
 }
@@ -55,11 +57,12 @@ type Printer struct {
 }
 
 // Printer returns a printer for lang (English when lang is unknown).
+// Printers are shared, and safe for concurrent use.
 func (c *Catalog) Printer(lang Lang) *Printer {
-	if _, ok := c.ids[lang]; !ok {
-		lang = EN
+	if p, ok := c.printers[lang]; ok {
+		return p
 	}
-	return &Printer{Lang: lang, loc: i18n.NewLocalizer(c.bundle, string(lang), string(EN))}
+	return c.printers[EN]
 }
 
 // T renders message id with data as its template data; data holds pairs

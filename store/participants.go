@@ -267,11 +267,12 @@ func (s *Store) linkFirst(ctx context.Context, id ParticipantID, first Account) 
 // claimAccount makes id the account's owner unless it has one; it
 // returns the owner after the call.
 func (s *Store) claimAccount(ctx context.Context, id ParticipantID, a Account) (ParticipantID, error) {
-	owner, err := s.scripts.claim.Run(ctx, s.client,
-		[]string{s.accountKey(a.Platform, a.UserID)}, string(id)).Text()
+	key := s.accountKey(a.Platform, a.UserID)
+	owner, err := s.scripts.claim.Run(ctx, s.client, []string{key}, string(id)).Text()
 	if err != nil {
 		return "", s.fail(ctx, "claim account", err)
 	}
+	s.owners.put(key, ParticipantID(owner))
 	return ParticipantID(owner), nil
 }
 

@@ -33,7 +33,7 @@ const (
 	DefaultPerChat     = time.Second
 	DefaultMaxRetries  = 3
 	DefaultPollTimeout = 30 * time.Second
-	DefaultWorkers     = 64
+	DefaultWorkers     = 100 // a full getUpdates batch at once
 )
 
 // sendTimeout bounds one outgoing call. Network deadlines run on the wall
@@ -63,7 +63,8 @@ type Config struct {
 	// PollTimeout is the long-poll timeout of getUpdates (default 30s).
 	PollTimeout time.Duration
 	// Workers is how many chats' updates are handled at once; updates of
-	// one chat are always handled in order (default 64: a real Bot API
+	// one chat are always handled in order (default 100, a full batch of
+	// getUpdates: a real Bot API
 	// call takes tens of milliseconds, so throughput comes from handling
 	// many chats at once).
 	Workers    int

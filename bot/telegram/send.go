@@ -142,7 +142,14 @@ func (a *Adapter) sendQuiz(ctx context.Context, chatID int64, q *bot.QuizPoll) (
 	if err != nil {
 		return bot.Sent{}, err
 	}
-	var m tgbotapi.Message
+	// Only two fields of the sent message matter; decoding just them
+	// spares a full Message per question.
+	var m struct {
+		MessageID int `json:"message_id"`
+		Poll      *struct {
+			ID string `json:"id"`
+		} `json:"poll"`
+	}
 	if err := json.Unmarshal(resp.Result, &m); err != nil || m.Poll == nil || m.Poll.ID == "" {
 		return bot.Sent{}, fmt.Errorf("telegram: sendPoll: reply carries no poll (%v)", err)
 	}
