@@ -64,9 +64,8 @@ type Config struct {
 	PollTimeout time.Duration
 	// Workers is how many chats' updates are handled at once; updates of
 	// one chat are always handled in order (default 100, a full batch of
-	// getUpdates: a real Bot API
-	// call takes tens of milliseconds, so throughput comes from handling
-	// many chats at once).
+	// getUpdates: a real Bot API call takes tens of milliseconds, so
+	// throughput comes from handling many chats at once).
 	Workers    int
 	HTTPClient *http.Client // nil: a plain client; keep its Timeout above PollTimeout
 }
