@@ -114,7 +114,7 @@ func (h *e2e) exchange(chat int64, push func() int) []telegramtest.Outgoing {
 // getUpdates call wakes it; the deadline only fails the test.
 func (h *e2e) waitConfirmed(id int) {
 	h.t.Helper()
-	h.waitFor(fmt.Sprintf("update %d to be confirmed", id), func() bool { return h.srv.Confirmed() > id })
+	awaitConfirmed(h.t, h.srv, id)
 }
 
 // waitFor waits, one getUpdates call at a time, until ok holds.

@@ -62,11 +62,22 @@ type echo struct {
 
 	mu    sync.Mutex
 	got   []bot.Update
-	fails map[string]int // by ChatID: how many more times to fail
+	fails map[string]int           // by ChatID: how many more times to fail
+	holds map[string]chan struct{} // by ChatID: closed to let updates go on
 }
 
 func newEcho(out bot.Messenger) *echo {
-	return &echo{out: out, fails: map[string]int{}}
+	return &echo{out: out, fails: map[string]int{}, holds: map[string]chan struct{}{}}
+}
+
+// hold makes the chat's updates wait, as a slow handler would, until
+// release is called.
+func (e *echo) hold(chatID string) (release func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	gate := make(chan struct{})
+	e.holds[chatID] = gate
+	return func() { close(gate) }
 }
 
 func (e *echo) failFor(chatID string, times int) {
@@ -82,9 +93,17 @@ func (e *echo) Handle(ctx context.Context, u bot.Update) error {
 	if failing {
 		e.fails[u.ChatID]--
 	}
+	gate := e.holds[u.ChatID]
 	e.mu.Unlock()
 	if failing {
 		return errors.New("store unavailable")
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	_, err := e.out.Send(ctx, bot.Reply{ChatID: u.ChatID, Text: "echo: " + describe(u)})
 	return err
@@ -126,5 +145,18 @@ func checkPacing(t *testing.T, byChat map[string][]time.Time, gap time.Duration,
 		if d := all[i].Sub(all[i-rate]); d < time.Second {
 			t.Fatalf("calls %d..%d fall within %v: more than %d in one second", i-rate, i, d, rate)
 		}
+	}
+}
+
+// awaitConfirmed waits, one getUpdates call at a time, until the bot has
+// confirmed update id.
+func awaitConfirmed(t testing.TB, srv *telegramtest.Server, id int) {
+	t.Helper()
+	deadline := time.Now().Add(e2eWait)
+	for srv.Confirmed() <= id {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up after %v waiting for update %d to be confirmed (confirmed offset %d, %d pending)", e2eWait, id, srv.Confirmed(), srv.Pending())
+		}
+		srv.Await("getUpdates", srv.Count("getUpdates")+1)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -23,22 +22,24 @@ const privateOnly = "I only talk in private chats: open a chat with me and write
 	"Solo converso en chats privados: abre un chat conmigo y escríbeme allí."
 
 // Run long-polls Telegram and hands every update to h until ctx is done;
-// it then returns nil. It returns an error only when Telegram refuses
-// the token.
+// it then waits for the handlers still running and returns nil. It
+// returns an error only when Telegram refuses the token.
 //
 // An update is confirmed to Telegram (the getUpdates offset moves past
-// it) only after h handled it. When h fails, Run waits (1 s, 2 s, 4 s ...
-// up to 30 s on the clock) and asks for the same updates again, so a crash
-// or a storage outage loses nothing. Updates of different chats are
-// handled side by side, those of one chat in order; an update already
-// handled while an earlier one of another chat failed is not handed over
-// twice by the same Run.
+// it) only after h handled it, and so is every update before it. When h
+// fails, the update and the later ones of its chat wait (1 s, 2 s, 4 s
+// ... up to 30 s on the clock) and are handled again when getUpdates
+// brings them back, so a crash or a storage outage loses nothing.
+// Updates of different chats are handled side by side, those of one chat
+// in order. Run fetches more while earlier updates are still being
+// handled, so one slow chat does not hold up the others; an update is
+// never handed over twice by the same Run once it was handled.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	offset := 0
-	handled := map[int]bool{}
+	in := newIntake(ctx, a, h)
+	defer in.stop()
 	failures := 0
 	for ctx.Err() == nil {
-		ups, err := a.getUpdates(ctx, offset)
+		ups, err := a.getUpdates(ctx, in.offset(), in.pollTimeout())
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -52,27 +53,26 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			_ = bot.Sleep(ctx, a.clock, wait)
 			continue
 		}
-		next, ok := a.handleBatch(ctx, h, ups, handled)
-		offset = max(offset, next)
-		if ok {
+		in.settle(in.dispatch(ups))
+		if !in.takeFailed() {
 			failures = 0
 			continue
 		}
 		failures++
 		wait := backoff(failures - 1)
-		a.log.Warn("telegram: update not handled, will ask again", "update", next, "retry_in", wait)
+		a.log.Warn("telegram: update not handled, will ask again", "offset", in.offset(), "retry_in", wait)
 		_ = bot.Sleep(ctx, a.clock, wait)
 	}
 	return nil
 }
 
-func (a *Adapter) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.pollTimeout+sendTimeout)
+func (a *Adapter) getUpdates(ctx context.Context, offset int, timeout time.Duration) ([]tgbotapi.Update, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout+sendTimeout)
 	defer cancel()
 	cfg := tgbotapi.UpdateConfig{
 		Offset:         offset,
-		Limit:          100,
-		Timeout:        int(a.pollTimeout / time.Second),
+		Limit:          batchSize,
+		Timeout:        int(timeout / time.Second),
 		AllowedUpdates: allowedUpdates(),
 	}
 	ups, err := a.bot(ctx).GetUpdates(cfg)
@@ -104,69 +104,6 @@ type incoming struct {
 	update   *bot.Update // nil when there is nothing for the core
 	callback string      // a callback query to answer first
 	group    int64       // a group chat to send privateOnly to
-}
-
-// handleBatch delivers a batch, one goroutine per lane, and returns the
-// offset to confirm: past every update from the start of the batch that
-// was handled. ok is false when some update was not. handled carries,
-// from one batch to the next, the updates above the offset that were
-// already handled.
-func (a *Adapter) handleBatch(ctx context.Context, h bot.Handler, ups []tgbotapi.Update, handled map[int]bool) (next int, ok bool) {
-	if len(ups) == 0 {
-		return 0, true
-	}
-	lanes := map[string][]incoming{}
-	var order []string
-	for _, u := range ups {
-		if handled[u.UpdateID] {
-			continue
-		}
-		in := a.convert(u)
-		if _, seen := lanes[in.lane]; !seen {
-			order = append(order, in.lane)
-		}
-		lanes[in.lane] = append(lanes[in.lane], in)
-	}
-	a.deliverLanes(ctx, h, order, lanes, handled)
-	last := ups[len(ups)-1].UpdateID
-	next = last + 1
-	for _, u := range ups {
-		if !handled[u.UpdateID] {
-			next = u.UpdateID
-			break
-		}
-	}
-	for id := range handled {
-		if id < next {
-			delete(handled, id)
-		}
-	}
-	return next, next > last
-}
-
-// deliverLanes runs the lanes side by side, at most a.workers at once;
-// a lane stops at its first failure so its order holds.
-func (a *Adapter) deliverLanes(ctx context.Context, h bot.Handler, order []string, lanes map[string][]incoming, handled map[int]bool) {
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, a.workers)
-	for _, key := range order {
-		lane := lanes[key]
-		wg.Go(func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			for _, in := range lane {
-				if err := a.deliver(ctx, h, in); err != nil {
-					a.log.Warn("telegram: handler failed", "update", in.id, "err", err)
-					return
-				}
-				mu.Lock()
-				handled[in.id] = true
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func (a *Adapter) deliver(ctx context.Context, h bot.Handler, in incoming) error {
