@@ -154,6 +154,24 @@ func TestRegisterAndSwitchLanguage(t *testing.T) {
 	mustContain(t, got, "I will write to you in English", "already registered as Ana Lima")
 }
 
+// Someone who blocked the bot was marked unreachable; writing again (as
+// unblocking does, with /start) makes them reachable for reminders.
+func TestWritingAgainMakesReachable(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	h.say("ana", "/register Ana Lima")
+	ctx := context.Background()
+	if err := h.store.SetReachable(ctx, store.Platform(bot.Console), "ana", false); err != nil {
+		t.Fatal(err)
+	}
+	if acct := h.participant("ana").Accounts[0]; acct.Reachable {
+		t.Fatalf("account %+v still reachable after the block", acct)
+	}
+	mustContain(t, h.say("ana", "/start"), "Ana Lima")
+	if acct := h.participant("ana").Accounts[0]; !acct.Reachable {
+		t.Errorf("account %+v not reachable after writing again", acct)
+	}
+}
+
 func TestSpanishHintWithoutChoice(t *testing.T) {
 	h := newHarness(t, "2022-10-17T09:00")
 	p := h.as("luis", "es-CO")

@@ -174,7 +174,9 @@ func (r *request) answer(a answerData, explain bool) error {
 	if err != nil {
 		return err
 	}
-	r.setRecord(res.Participant)
+	if err := r.setRecord(res.Participant); err != nil {
+		return err
+	}
 	if !res.New {
 		// A replayed button is told; a redelivered poll vote is silent.
 		// Neither resends the next question: /quiz resumes.

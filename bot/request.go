@@ -38,7 +38,23 @@ func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
 		return nil, err
 	}
 	r.setLang()
-	return r, nil
+	return r, r.markReachable()
+}
+
+// markReachable notes that a participant whose account was marked
+// unreachable (they had blocked the bot) writes again, so reminders and
+// announcements reach them once more.
+func (r *request) markReachable() error {
+	if r.p == nil || r.partial {
+		return nil
+	}
+	for _, a := range r.p.Accounts {
+		if string(a.Platform) == string(r.u.Platform) && a.UserID == r.u.UserID && !a.Reachable {
+			r.b.log.Info("account reachable again", "platform", r.u.Platform, "user", r.u.UserID)
+			return r.b.cfg.Store.SetReachable(r.ctx, a.Platform, a.UserID, true)
+		}
+	}
+	return nil
 }
 
 // findVoter starts a poll vote. The answer script returns the voter's
@@ -67,14 +83,14 @@ func (r *request) loadRecord() error {
 	if err != nil {
 		return err
 	}
-	r.setRecord(p)
-	return nil
+	return r.setRecord(p)
 }
 
 // setRecord makes p, read whole, the sender's record.
-func (r *request) setRecord(p store.Participant) {
+func (r *request) setRecord(p store.Participant) error {
 	r.p, r.partial = &p, false
 	r.setLang()
+	return r.markReachable()
 }
 
 // course is the course this update is handled with.
