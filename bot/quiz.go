@@ -53,11 +53,11 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 		return err
 	}
 	done := map[string]bool{}
-	earned := 0
+	var right []string
 	for id, a := range answers[q.ID] {
 		done[id] = true
-		if qu, ok := q.Question(id); ok && a.Correct {
-			earned += qu.Points
+		if a.Correct {
+			right = append(right, id)
 		}
 	}
 	if asked, err := r.askNext(q, done); asked || err != nil {
@@ -67,7 +67,7 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 	if err != nil {
 		return err
 	}
-	return r.quizSummary(q, earned, totals.Total)
+	return r.quizSummary(q, right, totals.Total)
 }
 
 // refuseClosed answers politely when q does not take answers now.
@@ -143,10 +143,7 @@ func (r *request) pollAnswer() error {
 	ref, err := r.b.cfg.Store.Poll(r.ctx, r.u.Poll.PollID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && ref.Participant != r.p.ID) {
 		r.b.log.Warn("refused answer to an unknown or foreign poll", "platform", r.u.Platform, "user", r.u.UserID, "poll", r.u.Poll.PollID)
-		if err := r.loadRecord(); err != nil {
-			return err
-		}
-		return r.say(r.pr.T("answer_forged"))
+		return r.refuseAnswer("answer_forged")
 	}
 	if err != nil {
 		return err
@@ -157,13 +154,20 @@ func (r *request) pollAnswer() error {
 
 // answer records one answer and moves on to the next question.
 func (r *request) answer(a answerData, explain bool) error {
-	q, qok := r.course().Bank.Quiz(a.Quiz)
-	var qu *quiz.Question
-	if qok {
-		qu, qok = q.Question(a.Question)
+	q, ok := r.course().Bank.Quiz(a.Quiz)
+	if !ok {
+		return r.refuseAnswer("quiz_unknown", "ID", string(a.Quiz))
 	}
-	if !qok || a.Option < 0 || a.Option >= len(qu.Options) || !q.OpenAt(r.now) {
-		return r.refuseAnswer(a, q, qu)
+	qu, ok := q.Question(a.Question)
+	if !ok || a.Option < 0 || a.Option >= len(qu.Options) {
+		return r.refuseAnswer("answer_forged")
+	}
+	if !q.OpenAt(r.now) {
+		if err := r.loadRecord(); err != nil {
+			return err
+		}
+		_, err := r.refuseClosed(q)
+		return err
 	}
 	correct, points := qu.Grade(a.Option)
 	res, err := r.b.cfg.Store.RecordAnswer(r.ctx, store.Answer{
@@ -198,30 +202,16 @@ func (r *request) answer(a answerData, explain bool) error {
 	if asked, err := r.askNext(q, done); asked || err != nil {
 		return err
 	}
-	earned := 0
-	for _, id := range res.Right {
-		if qu, ok := q.Question(id); ok {
-			earned += qu.Points
-		}
-	}
-	return r.quizSummary(q, earned, res.Totals.Total)
+	return r.quizSummary(q, res.Right, res.Totals.Total)
 }
 
-// refuseAnswer tells why an answer cannot be taken: an unknown quiz, a
-// forged question or option, a quiz not open. q and qu are nil when
-// unknown.
-func (r *request) refuseAnswer(a answerData, q *quiz.Quiz, qu *quiz.Question) error {
+// refuseAnswer tells the sender, in their language, why an answer was not
+// taken: a vote arrives with only the voter's id known.
+func (r *request) refuseAnswer(id string, data ...any) error {
 	if err := r.loadRecord(); err != nil {
 		return err
 	}
-	switch {
-	case q == nil:
-		return r.say(r.pr.T("quiz_unknown", "ID", string(a.Quiz)))
-	case qu == nil || a.Option < 0 || a.Option >= len(qu.Options):
-		return r.say(r.pr.T("answer_forged"))
-	}
-	_, err := r.refuseClosed(q)
-	return err
+	return r.say(r.pr.T(id, data...))
 }
 
 // feedback tells right or wrong, with the points and the explanation.
@@ -239,9 +229,15 @@ func (r *request) feedback(qu *quiz.Question, res store.AnswerResult) string {
 	return strings.Join(lines, "\n")
 }
 
-// quizSummary closes a finished quiz: the points it earned and the new
-// running total.
-func (r *request) quizSummary(q *quiz.Quiz, earned, total int) error {
+// quizSummary closes a finished quiz: the points its right answers
+// (question ids) earned and the new running total.
+func (r *request) quizSummary(q *quiz.Quiz, right []string, total int) error {
+	earned := 0
+	for _, id := range right {
+		if qu, ok := q.Question(id); ok {
+			earned += qu.Points
+		}
+	}
 	text := r.pr.N("quiz_done", total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
 	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
 }

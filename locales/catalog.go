@@ -18,7 +18,6 @@ var files embed.FS
 // Catalog holds every user-visible message in every language. Build one
 // for the program's life; take a Printer per update.
 type Catalog struct {
-	bundle   *i18n.Bundle
 	ids      map[Lang]map[string]bool
 	printers map[Lang]*Printer // made once: a printer never changes
 }
@@ -27,7 +26,7 @@ type Catalog struct {
 func NewCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	c := &Catalog{bundle: b, ids: map[Lang]map[string]bool{}, printers: map[Lang]*Printer{}}
+	c := &Catalog{ids: map[Lang]map[string]bool{}, printers: map[Lang]*Printer{}}
 	for _, lang := range Langs() {
 		name := string(lang) + ".yaml"
 		data, err := fs.ReadFile(files, name)
