@@ -12,26 +12,13 @@ import (
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/console"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
-
-// rome is the course's zone; the tests speak in Turin wall time.
-func rome(t testing.TB, s string) time.Time {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
-}
 
 // harness is the real core with the real store on a throwaway
 // redis-server, spoken to through the real console adapter.
@@ -62,7 +49,7 @@ func newHarness(t *testing.T, now string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := clockwork.NewFakeClockAt(rome(t, now))
+	clock := clockwork.NewFakeClockAt(fakeclock.Turin(t, now))
 	b, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("test secret of enough length")})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 	"github.com/elmabot/elmabot/course"
@@ -50,7 +51,7 @@ func newFleet(t testing.TB, now string) *fleet {
 	return &fleet{
 		t: t, srv: srv, store: store.New(srv.Client(), store.WithPrefix(srv.Prefix)),
 		api: telegramtest.NewServer(t, clockwork.NewRealClock()), course: c,
-		clock: clockwork.NewFakeClockAt(rome(t, now)), plan: plan,
+		clock: clockwork.NewFakeClockAt(fakeclock.Turin(t, now)), plan: plan,
 	}
 }
 

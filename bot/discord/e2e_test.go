@@ -4,10 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
@@ -20,12 +20,8 @@ import (
 // opens a quiz with slash commands, and answers a question with a
 // button.
 func TestCourseOverDiscord(t *testing.T) {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := start()
-	clock.Advance(time.Date(2022, 10, 29, 10, 0, 0, 0, loc).Sub(clock.Now()))
+	clock.Advance(fakeclock.Turin(t, "2022-10-29T10:00").Sub(clock.Now()))
 	rd := storetest.Start(t)
 	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
 	c, err := course.LoadBuiltin()

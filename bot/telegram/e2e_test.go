@@ -63,7 +63,7 @@ type e2e struct {
 // redis-server.
 func newE2E(t *testing.T, now string, redisArgs ...string) *e2e {
 	t.Helper()
-	clock := clockwork.NewFakeClockAt(turin(t, now))
+	clock := clockwork.NewFakeClockAt(fakeclock.Turin(t, now))
 	rd := storetest.Start(t, redisArgs...)
 	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
 	c, err := course.LoadBuiltin()
@@ -84,20 +84,6 @@ func newE2E(t *testing.T, now string, redisArgs ...string) *e2e {
 	b.Register(a)
 	startRun(t, a, b)
 	return &e2e{t: t, srv: srv, redis: rd, store: st, bot: b, tg: a, clock: clock, course: c}
-}
-
-// turin reads a wall time in the course's zone.
-func turin(t testing.TB, s string) time.Time {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
 }
 
 // exchange queues one update and waits until the bot confirmed it, which

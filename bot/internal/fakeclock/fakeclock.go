@@ -1,4 +1,4 @@
-// Package fakeclock drives a fake clock for adapter tests.
+// Package fakeclock sets and drives fake clocks for the bot's tests.
 package fakeclock
 
 import (
@@ -27,4 +27,19 @@ func Run(t testing.TB, clock *clockwork.FakeClock, step time.Duration) {
 		cancel()
 		<-done
 	})
+}
+
+// Turin reads a wall time such as "2022-10-24T15:00" in the course's
+// zone, in which the tests set their clocks.
+func Turin(t testing.TB, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
 }
