@@ -45,7 +45,7 @@ func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
 // unreachable (they had blocked the bot) writes again, so reminders and
 // announcements reach them once more.
 func (r *request) markReachable() error {
-	if r.p == nil || r.partial {
+	if r.p == nil || r.partial || r.u.Blocked != nil {
 		return nil
 	}
 	for _, a := range r.p.Accounts {
@@ -55,6 +55,17 @@ func (r *request) markReachable() error {
 		}
 	}
 	return nil
+}
+
+// blockChanged records that the person blocked or unblocked the bot, so
+// that reminders and announcements skip them, or reach them again,
+// without waiting for a send to fail or for them to write.
+func (r *request) blockChanged() error {
+	if r.p == nil {
+		return nil
+	}
+	r.b.log.Info("bot blocked or unblocked", "platform", r.u.Platform, "user", r.u.UserID, "blocked", *r.u.Blocked)
+	return r.b.cfg.Store.SetReachable(r.ctx, store.Platform(r.u.Platform), r.u.UserID, !*r.u.Blocked)
 }
 
 // findVoter starts a poll vote. The answer script returns the voter's
@@ -137,6 +148,8 @@ func (r *request) dispatch() error {
 	switch {
 	case r.u.Poll != nil:
 		return r.pollAnswer()
+	case r.u.Blocked != nil:
+		return r.blockChanged()
 	case r.u.Choice != "":
 		return r.choice()
 	case strings.HasPrefix(strings.TrimSpace(r.u.Text), "/"):

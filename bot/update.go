@@ -13,7 +13,7 @@ const (
 )
 
 // Update is one event from a platform, in neutral form. Exactly one of
-// Text, Choice and Poll is set.
+// Text, Choice, Poll and Blocked is set.
 type Update struct {
 	Platform Platform
 	UserID   string // the platform's id of the person
@@ -24,6 +24,9 @@ type Update struct {
 	Text   string      // a message; commands start with "/"
 	Choice string      // the data of a pressed button, as sent with it
 	Poll   *PollAnswer // an answer to a native quiz poll
+	// Blocked says the person blocked (true) or unblocked (false) the
+	// bot, on platforms that tell.
+	Blocked *bool
 }
 
 // PollAnswer is a person's vote in a native quiz poll.

@@ -606,6 +606,32 @@ func TestE2EOffsetMovesOnlyAfterHandling(t *testing.T) {
 	}
 }
 
+// Blocking the bot marks the account unreachable at once, so waves skip
+// it without a failed send; unblocking makes it reachable again. Neither
+// gets a reply, and a stranger's block changes nothing.
+func TestE2EBlockAndUnblock(t *testing.T) {
+	h := newE2E(t, "2022-10-21T16:00")
+	h.say(ana, "/register Ana Lima")
+	sent := len(h.srv.Outgoing(ana))
+	reachable := func() bool { return h.participant(ana).Accounts[0].Reachable }
+
+	h.waitConfirmed(h.srv.PushBlocked(ana, true))
+	if reachable() {
+		t.Errorf("account still reachable after Ana blocked the bot")
+	}
+	h.waitConfirmed(h.srv.PushBlocked(ana, false))
+	if !reachable() {
+		t.Errorf("account not reachable after Ana unblocked the bot")
+	}
+	if n := len(h.srv.Outgoing(ana)); n != sent {
+		t.Errorf("the bot wrote %d messages about blocking", n-sent)
+	}
+	h.waitConfirmed(h.srv.PushBlocked(luis, true))
+	if out := h.srv.Outgoing(luis); len(out) != 0 {
+		t.Errorf("a stranger's block got %q", joined(out))
+	}
+}
+
 func TestE2ECommandMenus(t *testing.T) {
 	h := newE2E(t, "2022-10-21T16:00")
 	ctx := context.Background()

@@ -14,7 +14,9 @@ import (
 )
 
 // allowedUpdates are the update kinds the bot asks Telegram for.
-func allowedUpdates() []string { return []string{"message", "callback_query", "poll_answer"} }
+func allowedUpdates() []string {
+	return []string{"message", "callback_query", "poll_answer", "my_chat_member"}
+}
 
 // privateOnly answers a command sent in a group: the bot keeps each
 // person's course to their private chat.
@@ -144,8 +146,25 @@ func (a *Adapter) convert(u tgbotapi.Update) incoming {
 		fromCallback(u.CallbackQuery, &in)
 	case u.PollAnswer != nil:
 		fromPollAnswer(u.PollAnswer, &in)
+	case u.MyChatMember != nil:
+		fromMemberUpdate(u.MyChatMember, &in)
 	}
 	return in
+}
+
+// fromMemberUpdate reads a private chat's my_chat_member update: the
+// person blocked the bot ("kicked") or unblocked it ("member").
+// Membership changes in groups are none of the bot's business.
+func fromMemberUpdate(m *tgbotapi.ChatMemberUpdated, in *incoming) {
+	status := m.NewChatMember.Status
+	if m.Chat.Type != "private" || (status != "kicked" && status != "member") {
+		return
+	}
+	in.lane = chatKey(m.Chat.ID)
+	up := person(&m.From, m.Chat.ID)
+	blocked := status == "kicked"
+	up.Blocked = &blocked
+	in.update = &up
 }
 
 func fromMessage(m *tgbotapi.Message, in *incoming) {

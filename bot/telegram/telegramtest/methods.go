@@ -12,7 +12,7 @@ import (
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p map[string]string) {
 	switch method {
 	case "getMe":
-		writeOK(w, apiUser{ID: BotID, IsBot: true, FirstName: "e-LMA", Username: BotUsername})
+		writeOK(w, botUser())
 	case "getUpdates":
 		s.getUpdates(w, r, p)
 	case "sendMessage":
@@ -153,9 +153,10 @@ func parseKeyboard(text string) ([][]Button, *apiKeyboard) {
 }
 
 func (s *Server) botMessage(out Outgoing) apiMessage {
+	me := botUser()
 	return apiMessage{
 		MessageID: out.MessageID,
-		From:      &apiUser{ID: BotID, IsBot: true, FirstName: "e-LMA", Username: BotUsername},
+		From:      &me,
 		Date:      out.At.Unix(),
 		Chat:      apiChat{ID: out.ChatID, Type: "private"},
 		Text:      out.Text,

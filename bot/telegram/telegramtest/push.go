@@ -83,6 +83,25 @@ func (s *Server) PushPollAnswer(userID int64, pollID string, options []int) int 
 	return s.push(apiUpdate{PollAnswer: ans})
 }
 
+// PushBlocked queues the update Telegram sends when userID blocks the bot
+// (blocked true) or unblocks it.
+func (s *Server) PushBlocked(userID int64, blocked bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.user(userID, "")
+	me := botUser()
+	var forever int64
+	member, kicked := apiMember{Status: "member", User: me}, apiMember{Status: "kicked", User: me, UntilDate: &forever}
+	up := &apiMemberUpdated{
+		Chat: apiChat{ID: userID, Type: "private", FirstName: from.FirstName, LastName: from.LastName},
+		From: from, Date: s.clock.Now().Unix(), OldChatMember: kicked, NewChatMember: member,
+	}
+	if blocked {
+		up.OldChatMember, up.NewChatMember = member, kicked
+	}
+	return s.push(apiUpdate{MyChatMember: up})
+}
+
 func (s *Server) persistentID(pollID string, option int) string {
 	if p, ok := s.polls[pollID]; ok && option >= 0 && option < len(p.PersistentIDs) {
 		return p.PersistentIDs[option]
@@ -120,4 +139,9 @@ func (s *Server) push(u apiUpdate) int {
 	s.queue = append(s.queue, queued{id: u.UpdateID, body: body})
 	s.broadcast()
 	return u.UpdateID
+}
+
+// botUser is the bot as Telegram describes it.
+func botUser() apiUser {
+	return apiUser{ID: BotID, IsBot: true, FirstName: "e-LMA", Username: BotUsername}
 }

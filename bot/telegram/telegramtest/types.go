@@ -130,6 +130,24 @@ type apiUpdate struct {
 	Message       *apiMessage       `json:"message,omitempty"`
 	CallbackQuery *apiCallbackQuery `json:"callback_query,omitempty"`
 	PollAnswer    *apiPollAnswer    `json:"poll_answer,omitempty"`
+	MyChatMember  *apiMemberUpdated `json:"my_chat_member,omitempty"`
+}
+
+// apiMemberUpdated is a ChatMemberUpdated: in a private chat, the user
+// blocked the bot (the bot's new status "kicked") or unblocked it
+// ("member").
+type apiMemberUpdated struct {
+	Chat          apiChat   `json:"chat"`
+	From          apiUser   `json:"from"`
+	Date          int64     `json:"date"`
+	OldChatMember apiMember `json:"old_chat_member"`
+	NewChatMember apiMember `json:"new_chat_member"`
+}
+
+type apiMember struct {
+	Status    string  `json:"status"`
+	User      apiUser `json:"user"`
+	UntilDate *int64  `json:"until_date,omitempty"` // "kicked" only: 0, for ever
 }
 
 type apiResponse struct {
