@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/elmabot/elmabot/bot/internal/specs"
 )
@@ -23,6 +24,12 @@ type Spec struct {
 	Version string                `json:"version"`
 	Methods map[string]specMethod `json:"methods"`
 	Types   map[string]specType   `json:"types"`
+
+	// accepted holds the JSON form values already found to fit a type,
+	// keyed by type, requiredness and text: a bot sends the same poll
+	// options and keyboards again and again, and each needs checking once.
+	// Only acceptances are kept, so a bad value is reported every time.
+	accepted sync.Map
 }
 
 type specMethod struct {
@@ -139,11 +146,19 @@ func (s *Spec) checkForm(typ, text string, required bool) error {
 		}
 		return nil
 	}
+	key := fmt.Sprintf("%s\x00%t\x00%s", typ, required, text)
+	if _, ok := s.accepted.Load(key); ok {
+		return nil
+	}
 	v, err := decodeJSON([]byte(text))
 	if err != nil {
 		return fmt.Errorf("want JSON-serialized %s: %v", typ, err)
 	}
-	return s.checkValue(typ, v, required)
+	if err := s.checkValue(typ, v, required); err != nil {
+		return err
+	}
+	s.accepted.Store(key, true)
+	return nil
 }
 
 // decodeJSON decodes one JSON value keeping numbers exact, so Integer and

@@ -95,3 +95,19 @@ func TestSplitPath(t *testing.T) {
 		t.Error("a path without a method passed")
 	}
 }
+
+// A value accepted once is accepted again, and one rejected is rejected
+// every time, however often it comes.
+func TestCheckRemembersOnlyAcceptedValues(t *testing.T) {
+	s := loadForTest(t)
+	good := form("chat_id", "1", "question", "Q", "options", `[{"text":"a"}]`)
+	bad := form("chat_id", "1", "question", "Q", "options", `[{"label":"a"}]`)
+	for round := range 3 {
+		if problems := s.Check("sendPoll", good); len(problems) > 0 {
+			t.Errorf("round %d: valid options refused: %v", round, problems)
+		}
+		if problems := s.Check("sendPoll", bad); len(problems) == 0 {
+			t.Errorf("round %d: options without text passed", round)
+		}
+	}
+}
