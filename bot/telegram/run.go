@@ -34,8 +34,10 @@ const privateOnly = "I only talk in private chats: open a chat with me and write
 // brings them back, so a crash or a storage outage loses nothing.
 // Updates of different chats are handled side by side, those of one chat
 // in order. Run fetches more while earlier updates are still being
-// handled, so one slow chat does not hold up the others; an update is
-// never handed over twice by the same Run once it was handled.
+// handled, so one slow chat does not hold up the others, up to the 100
+// updates one getUpdates returns from the oldest one not yet handled
+// (Telegram cannot confirm past it). An update is never handed over twice
+// by the same Run once it was handled.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	in := newIntake(ctx, a, h)
 	defer in.stop()
