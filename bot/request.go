@@ -150,6 +150,8 @@ func (r *request) dispatch() error {
 		return r.pollAnswer()
 	case r.u.Blocked != nil:
 		return r.blockChanged()
+	case r.u.Slowdown:
+		return r.say(r.pr.T("slow_down"))
 	case r.u.Choice != "":
 		return r.choice()
 	case strings.HasPrefix(strings.TrimSpace(r.u.Text), "/"):

@@ -15,6 +15,10 @@ const (
 // Update is one event from a platform, in neutral form. Exactly one of
 // Text, Choice, Poll and Blocked is set.
 type Update struct {
+	// ID names the platform event ("tg:<update_id>", "dc:<interaction
+	// or message id>"), so that an event delivered again after a crash
+	// has its effects once. Empty when the platform has none (console).
+	ID       string
 	Platform Platform
 	UserID   string // the platform's id of the person
 	ChatID   string // where replies go (the private chat with the person)
@@ -27,6 +31,9 @@ type Update struct {
 	// Blocked says the person blocked (true) or unblocked (false) the
 	// bot, on platforms that tell.
 	Blocked *bool
+	// Slowdown says the adapter dropped this person's excess typed
+	// messages at intake; the core tells them, once, to slow down.
+	Slowdown bool
 }
 
 // PollAnswer is a person's vote in a native quiz poll.
