@@ -129,7 +129,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 	// Only typed messages are limited: button presses and poll votes
 	// answer what the bot sent, and a dropped vote could never be cast
 	// again (a quiz poll takes one vote).
-	if (u.Text != "" || u.Slowdown) && !b.flood.allow(u.Platform, u.UserID) {
+	if u.Text != "" && !b.flood.allow(u.Platform, u.UserID) {
 		return nil
 	}
 	r, err := b.newRequest(ctx, u)
