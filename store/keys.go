@@ -28,6 +28,18 @@ func (s *Store) sentKey(item string, to ParticipantID) string {
 	return s.prefix + ":sent:" + string(to) + ":" + item
 }
 
+// The delivery queue's keys share the hash tag {dlv}: its scripts move a
+// delivery between the queue, the leases and the item's states at once.
+func (s *Store) dlvQueueKey() string             { return s.prefix + ":{dlv}:q" }
+func (s *Store) dlvLeaseKey() string             { return s.prefix + ":{dlv}:l" }
+func (s *Store) dlvAttemptsKey() string          { return s.prefix + ":{dlv}:a" }
+func (s *Store) dlvPayloadKey() string           { return s.prefix + ":{dlv}:m" }
+func (s *Store) dlvReportKey() string            { return s.prefix + ":{dlv}:rp" }
+func (s *Store) dlvStatesKey(item string) string { return s.prefix + ":{dlv}:s:" + item }
+func (s *Store) dlvCountsKey(item string) string { return s.prefix + ":{dlv}:n:" + item }
+
+func (s *Store) handledKey(update string) string { return s.prefix + ":upd:" + update }
+
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
 
 func (s *Store) supportSeqKey() string  { return s.prefix + ":{support}:seq" }

@@ -33,6 +33,12 @@ var (
 	gradeEssayLua string
 	//go:embed lua/save_question.lua
 	saveQuestionLua string
+	//go:embed lua/dlv_enqueue.lua
+	dlvEnqueueLua string
+	//go:embed lua/dlv_claim.lua
+	dlvClaimLua string
+	//go:embed lua/dlv_settle.lua
+	dlvSettleLua string
 )
 
 // scripts holds one redis.Script per Lua file. Run sends EVALSHA and
@@ -50,6 +56,9 @@ type scripts struct {
 	submitEssay       *redis.Script
 	gradeEssay        *redis.Script
 	saveQuestion      *redis.Script
+	dlvEnqueue        *redis.Script
+	dlvClaim          *redis.Script
+	dlvSettle         *redis.Script
 }
 
 func loadScripts() scripts {
@@ -65,6 +74,9 @@ func loadScripts() scripts {
 		submitEssay:       redis.NewScript(submitEssayLua),
 		gradeEssay:        redis.NewScript(gradeEssayLua),
 		saveQuestion:      redis.NewScript(saveQuestionLua),
+		dlvEnqueue:        redis.NewScript(dlvEnqueueLua),
+		dlvClaim:          redis.NewScript(dlvClaimLua),
+		dlvSettle:         redis.NewScript(dlvSettleLua),
 	}
 }
 
