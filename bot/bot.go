@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
@@ -28,6 +29,8 @@ type Config struct {
 	// Flood limits how many updates one person may send: a burst of
 	// FloodBurst, then one per FloodEvery. Zero values take defaults.
 	Flood FloodLimit
+	// Delivery tunes the durable delivery path.
+	Delivery DeliveryConfig
 }
 
 // Bot is the conversation. It is safe for concurrent use by several
@@ -42,6 +45,8 @@ type Bot struct {
 	// current is the course being served; SetCourse swaps it when the
 	// coordinators reload edited course files.
 	current atomic.Pointer[course.Course]
+	plan    atomic.Pointer[planIndex]
+	dlv     *deliveries
 
 	// Work that outlives its update (a broadcast wave) runs under bg and
 	// is counted in waves, so Close can stop it and wait.
@@ -68,6 +73,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg: cfg, log: log,
 		flood:      newFlood(cfg.Flood, cfg.Clock),
 		messengers: map[Platform]Messenger{},
+		dlv:        newDeliveries(),
 	}
 	b.current.Store(cfg.Course)
 	b.bg, b.stopBg = context.WithCancel(context.Background())
@@ -132,11 +138,33 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 	if u.Text != "" && !b.flood.allow(u.Platform, u.UserID) {
 		return nil
 	}
+	if done, err := b.cfg.Store.Handled(ctx, u.ID); done || err != nil {
+		return b.failed(ctx, u, err) // handled before a crash: no second effect
+	}
 	r, err := b.newRequest(ctx, u)
 	if err != nil {
 		return b.failed(ctx, u, err)
 	}
-	return b.failed(ctx, u, r.dispatch())
+	if err := b.failed(ctx, u, r.dispatch()); err != nil {
+		return err
+	}
+	b.markHandled(ctx, u)
+	return nil
+}
+
+// handledFor outlasts every platform's redelivery: Telegram keeps an
+// unconfirmed update for 24 hours.
+const handledFor = 48 * time.Hour
+
+// markHandled records that u's effects happened, so the platform
+// delivering it again (the bot died before confirming it) repeats none.
+func (b *Bot) markHandled(ctx context.Context, u Update) {
+	if u.ID == "" {
+		return
+	}
+	if err := b.cfg.Store.MarkHandled(context.WithoutCancel(ctx), u.ID, handledFor); err != nil {
+		b.log.Warn("recording a handled update", "update", u.ID, "err", err)
+	}
 }
 
 // failed sorts a handling error: storage outages go back to the adapter

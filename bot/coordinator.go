@@ -11,7 +11,6 @@ import (
 
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
-	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
 
@@ -50,53 +49,6 @@ func bilingual(args string) (locales.Text, bool) {
 		es = en
 	}
 	return locales.Text{EN: en, ES: es}, en != "" && es != ""
-}
-
-// broadcastChoice handles Send and Cancel under a preview.
-func (r *request) broadcastChoice(value string) error {
-	action, id, _ := strings.Cut(value, ":")
-	b, err := r.b.cfg.Store.Broadcast(r.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return r.say(r.pr.T("broadcast_expired"))
-	}
-	if err != nil {
-		return err
-	}
-	if action != "send" {
-		return r.say(r.pr.T("broadcast_cancelled"))
-	}
-	n, err := r.b.reachable(r.ctx)
-	if err != nil {
-		return err
-	}
-	if err := r.say(r.pr.N("broadcast_sending", n)); err != nil {
-		return err
-	}
-	wave := schedule.Send{ID: "bc:" + b.ID, Kind: schedule.Broadcast, At: r.now, Expires: r.now.Add(broadcastLife), Text: b.Text}
-	// The wave paces at the platforms' rate (minutes for thousands); the
-	// coordinator hears back when it is over. Pressing Send again resumes
-	// a wave cut short: its markers skip those already reached.
-	u, pr := r.u, r.pr
-	r.b.background(func(ctx context.Context) { r.b.broadcast(ctx, wave, u, pr) })
-	return nil
-}
-
-func (b *Bot) broadcast(ctx context.Context, wave schedule.Send, to Update, pr *locales.Printer) {
-	stats, err := b.DeliverStats(ctx, wave)
-	if err != nil {
-		b.log.Error("broadcast", "send", wave.ID, "err", err)
-	}
-	m, merr := b.messenger(to.Platform)
-	if merr != nil {
-		return
-	}
-	text := pr.T("broadcast_done", "Sent", stats.Sent, "Failed", stats.Failed)
-	// Report even when shutdown cut the wave short.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if _, err := m.Send(rctx, Reply{ChatID: to.ChatID, Text: text}); err != nil {
-		b.log.Warn("reporting a broadcast", "err", err)
-	}
 }
 
 // reachable counts participants with at least one reachable account.
@@ -154,7 +106,7 @@ func (r *request) cmdAnswer(args string) error {
 	}
 	pr := r.b.cfg.Catalog.Printer(langOf(&p))
 	reply := pr.T("answer_header", "Question", qs[i].Text) + "\n\n" + text
-	if err := r.b.sendTo(r.ctx, &p, reply); err != nil {
+	if err := r.tell(&p, "ans:"+qid, reply); err != nil {
 		return err
 	}
 	if err := r.b.cfg.Store.CloseQuestion(r.ctx, qid); err != nil {
@@ -245,8 +197,8 @@ func (r *request) cmdGrade(args string) error {
 	}
 	ppr := r.b.cfg.Catalog.Printer(langOf(p))
 	note := ppr.N("essay_graded", totals.Total, "Grade", g.Total, "Max", rules.Max)
-	if err := r.b.sendTo(r.ctx, p, note); err != nil {
-		r.b.log.Warn("telling a participant their grade", "participant", p.ID, "err", err)
+	if err := r.tell(p, "gr:"+r.eventKey(), note); err != nil {
+		return err
 	}
 	return r.say(r.pr.T("grade_recorded", "Name", p.Name, "Grade", g.Total, "Max", rules.Max, "Total", totals.Total))
 }
@@ -277,4 +229,26 @@ func (r *request) gradeUsage() string {
 		parts = append(parts, fmt.Sprintf("%s (0-%d)", p.Title.In(r.pr.Lang), p.Max))
 	}
 	return r.pr.T("grade_usage", "Parts", strings.Join(parts, ", "))
+}
+
+// noticeLife is how long a notice to a participant (a reply to their
+// question, their grade) is retried before it is given up.
+const noticeLife = 7 * 24 * time.Hour
+
+// tell sends text to participant p through the delivery queue, as item:
+// it reaches them once, in whichever app they use, even if this process
+// dies or their app refuses it for a while.
+func (r *request) tell(p *store.Participant, item, text string) error {
+	msg := directMsg{To: p.ID, Reply: Reply{Text: text}, Expires: r.now.Add(noticeLife).UnixMilli()}
+	_, _, err := r.b.sendOnce(r.ctx, item, string(p.ID), msg)
+	return err
+}
+
+// eventKey names the update being handled, for items that must be new
+// per update but the same when the update is delivered again.
+func (r *request) eventKey() string {
+	if r.u.ID != "" {
+		return r.u.ID
+	}
+	return strconv.FormatInt(r.now.UnixNano(), 36)
 }

@@ -26,7 +26,16 @@ func newStaff(t *testing.T, now string) *staff {
 	if err := f.store.SetCoordinator(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
-	return &staff{fleet: f, r: f.replica()}
+	s := &staff{fleet: f}
+	s.r = s.live(f.replica())
+	return s
+}
+
+// live runs r's delivery loop until the test ends, as a process does.
+func (s *staff) live(r *replica) *replica {
+	r.bot.StartDeliveries()
+	s.t.Cleanup(func() { _ = r.bot.Close() })
+	return r
 }
 
 // from hands a message or a button press from chat to the core and
@@ -96,22 +105,30 @@ func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
 
 	mustContain(t, s.from(chris, "press:"+send), "Sending to 4 participants")
 	// Everyone, the coordinator included, gets it.
-	s.waitText(chris, "Announcement delivered to 4 participants (0 failed")
+	s.waitText(chris, "Announcement finished: delivered to 4, unreachable 0 (they blocked the bot or closed their messages), failed 0")
 	mustContain(t, strings.Join(s.texts(ana), "\n"), "Announcement from the course team:\nThe plenary moves to 16:00")
 	mustContain(t, strings.Join(s.texts(luis), "\n"), "Anuncio del equipo del curso:\nLa plenaria pasa a las 16:00")
 	mustContain(t, strings.Join(s.texts(quiet), "\n"), "The plenary moves to 16:00")
 
-	// Pressing Send again reaches nobody twice.
-	s.from(chris, "press:"+send)
-	s.waitText(chris, "Announcement delivered to 0 participants")
+	// Pressing Send again reaches nobody twice, and says where it stands.
+	mustContain(t, s.from(chris, "press:"+send), "This announcement was already sent. So far: delivered to 4, unreachable 0, failed 0, still to go 0.")
 	for _, chat := range []int64{ana, luis, quiet, chris} {
 		all := strings.Join(s.texts(chat), "\n")
 		if n := strings.Count(all, "course team:") + strings.Count(all, "equipo del curso:"); n != 1 {
 			t.Errorf("chat %d got the announcement %d times, want 1", chat, n)
 		}
 	}
-	mustContain(t, s.from(chris, "press:"+strings.Replace(send, "send", "cancel", 1)), "Cancelled")
-	mustContain(t, s.from(chris, "press:bc:send:GONE"), "has expired")
+	mustContain(t, s.from(chris, "press:"+strings.Replace(send, "send", "cancel", 1)), "already being sent; it can no longer be cancelled")
+	mustContain(t, s.from(chris, "press:bc:send:GONE"), "no longer waiting to be sent")
+
+	// Cancel means cancel: a later Send on the preview sends nothing.
+	s.from(chris, "/broadcast Never mind")
+	second := s.button(chris, "Send to 4 participants")
+	mustContain(t, s.from(chris, "press:"+strings.Replace(second, "send", "cancel", 1)), "Cancelled: nothing was sent.")
+	mustContain(t, s.from(chris, "press:"+second), "no longer waiting to be sent")
+	for _, chat := range []int64{ana, luis, quiet, chris} {
+		mustNotContain(t, strings.Join(s.texts(chat), "\n"), "team:\nNever mind", "equipo del curso:\nNever mind")
+	}
 }
 
 func TestGradingAnEssay(t *testing.T) {
@@ -164,13 +181,14 @@ func TestAnsweringAParticipantsQuestion(t *testing.T) {
 }
 
 // TestBroadcastCutShortResumesWithoutRepeats: the bot shuts down in the
-// middle of a slow wave. Sends already handed to a worker finish, no new
-// one starts, and a later Send reaches only those the wave missed.
+// middle of a slow wave. Sends already begun finish, no new one starts,
+// and the restarted bot finishes the wave on its own, reaching nobody
+// twice, then reports the whole wave.
 func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
 	s := newStaff(t, "2022-10-24T09:00")
 	// 50 messages a second: 301 recipients take 6 s, far longer than the
-	// 64 sends the workers can have begun when the shutdown comes.
-	slow := s.replicaRate(50)
+	// sends the workers can have begun when the shutdown comes.
+	slow := s.live(s.replicaRate(50))
 	s.r = slow
 	chats := []int64{chris}
 	for i := range 300 {
@@ -199,12 +217,14 @@ func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
 		t.Fatalf("%d of %d reached before the shutdown; the test needs a wave cut short: %q", reached, len(chats), s.texts(chris))
 	}
 
-	s.r = s.replica() // the bot restarted
-	s.from(chris, "press:"+send)
-	s.waitText(chris, "Announcement delivered to "+strconv.Itoa(len(chats)-reached)+" participants")
+	s.r = s.live(s.replica()) // the bot restarted
+	s.waitText(chris, "Announcement finished: delivered to "+strconv.Itoa(len(chats))+", unreachable 0")
 	for _, c := range chats {
 		if n := strings.Count(strings.Join(s.texts(c), "\n"), "course team:"); n != 1 {
 			t.Errorf("chat %d got the announcement %d times, want 1", c, n)
 		}
+	}
+	if n := strings.Count(strings.Join(s.texts(chris), "\n"), "Announcement finished"); n != 1 {
+		t.Errorf("the coordinator got %d reports, want 1", n)
 	}
 }

@@ -31,3 +31,10 @@ type CommandInfo struct {
 
 // ErrUnreachable reports a recipient who cannot be written to any more.
 var ErrUnreachable = errors.New("bot: recipient unreachable")
+
+// Editor is a Messenger that can change a message it sent: the core takes
+// the buttons off a broadcast preview once it is sent or cancelled, so
+// they cannot be pressed again.
+type Editor interface {
+	RemoveButtons(ctx context.Context, chatID, messageID string) error
+}

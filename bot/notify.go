@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/elmabot/elmabot/locales"
@@ -18,98 +16,107 @@ import (
 
 var _ schedule.Deliverer = (*Bot)(nil)
 
-// deliverWorkers send one wave concurrently; the platform outboxes pace
-// them, so this only needs to keep the outboxes busy.
-const deliverWorkers = 64
+// WaveStats counts where one wave's deliveries stand.
+type WaveStats struct{ Due, Sent, Unreachable, Failed, Expired, Skipped int }
 
-// WaveStats counts what one Deliver call did.
-type WaveStats struct{ Sent, Skipped, Failed int64 }
+func waveStats(c store.WaveCounts) WaveStats {
+	return WaveStats{Due: c.Due, Sent: c.Sent, Unreachable: c.Unreachable, Failed: c.Failed, Expired: c.Expired, Skipped: c.Skipped}
+}
 
-// Deliver sends planned wave s to everyone it concerns, each recipient at
-// most once: the marker is set before the message leaves, and removed
-// again only when the platform refused it for a passing reason.
+// Deliver queues planned wave s for every participant, each at most
+// once: queueing it again (a restart, a second replica, a retried job)
+// adds only those who have never had it. The delivery loop sends it.
 func (b *Bot) Deliver(ctx context.Context, s schedule.Send) error {
-	_, err := b.DeliverStats(ctx, s)
+	_, err := b.enqueueWave(ctx, s)
+	b.poke()
 	return err
 }
 
-// DeliverStats is Deliver, reporting counts.
+// DeliverStats queues s, sends everything due in this goroutine's time
+// (see DrainDeliveries) and reports where s stands.
 func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, error) {
-	st := b.cfg.Store
-	ids, err := st.ParticipantIDs(ctx)
-	if err != nil {
+	if _, err := b.enqueueWave(ctx, s); err != nil {
 		return WaveStats{}, err
 	}
-	var stats WaveStats
-	work := make(chan store.ParticipantID)
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	for range min(deliverWorkers, len(ids)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range work {
-				if ctx.Err() != nil {
-					continue // shutting down: start no new send
-				}
-				if err := b.deliverOne(ctx, st, s, id, &stats); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-				}
-			}
-		}()
+	if err := b.DrainDeliveries(ctx); err != nil {
+		return WaveStats{}, err
 	}
-	for _, id := range ids {
-		select {
-		case work <- id:
-		case <-ctx.Done():
-		}
-	}
-	close(work)
-	wg.Wait()
-	b.log.Info("wave delivered", "send", s.ID, "sent", stats.Sent, "skipped", stats.Skipped, "failed", stats.Failed)
-	if err, ok := firstErr.Load().(error); ok {
-		return stats, err
-	}
-	return stats, ctx.Err()
+	c, err := b.cfg.Store.WaveCounts(ctx, s.ID)
+	return waveStats(c), err
 }
 
-// sendGrace bounds how long a send already begun may take to finish
-// after a shutdown was asked for.
-const sendGrace = time.Minute
-
-// deliverOne sends s to one participant. Once begun, a send is finished
-// even if ctx is cancelled meanwhile (bounded by sendGrace): a message
-// cut off mid-request might have arrived or not, and unmarking it could
-// repeat it, marking it could lose it. Finishing leaves no doubt.
-func (b *Bot) deliverOne(parent context.Context, st Store, s schedule.Send, id store.ParticipantID, stats *WaveStats) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), sendGrace)
-	defer cancel()
-	p, err := st.Participant(ctx, id)
+// enqueueWave queues s for every participant; it returns how many were
+// new to it.
+func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
+	now := b.cfg.Clock.Now()
+	if !now.Before(s.Expires) {
+		return 0, nil
+	}
+	ids, err := b.cfg.Store.ParticipantIDs(ctx)
 	if err != nil {
-		atomic.AddInt64(&stats.Failed, 1)
-		return err
+		return 0, err
+	}
+	to := make([]string, len(ids))
+	for i, id := range ids {
+		to[i] = string(id)
+	}
+	added, err := b.cfg.Store.Enqueue(ctx, s.ID, to, now, s.Expires, nil)
+	if len(added) > 0 {
+		b.log.Info("wave queued", "send", s.ID, "recipients", len(added))
+	}
+	return len(added), err
+}
+
+// attemptWave composes wave d.Item for its recipient, now, and sends it.
+func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
+	s, ok, err := b.wave(ctx, d.Item)
+	if err != nil || !ok {
+		return outcomeIf(err, store.Expired), time.Time{}, err
 	}
 	now := b.cfg.Clock.Now()
+	if !now.Before(s.Expires) {
+		return store.Expired, s.Expires, nil
+	}
+	p, err := b.cfg.Store.Participant(ctx, store.ParticipantID(d.Recipient))
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Skipped, s.Expires, nil
+	}
+	if err != nil {
+		return store.Retry, s.Expires, err
+	}
 	text, err := b.compose(ctx, &p, s, now)
 	if err != nil || text == "" {
-		atomic.AddInt64(&stats.Skipped, 1)
-		return err
+		return outcomeIf(err, store.Skipped), s.Expires, err
 	}
-	first, err := st.MarkSent(ctx, s.ID, id, max(s.Expires.Sub(now), 0)+30*24*time.Hour)
-	if err != nil || !first {
-		atomic.AddInt64(&stats.Skipped, 1)
-		return err
+	err = b.sendTo(ctx, &p, text)
+	return outcomeOf(err), s.Expires, err
+}
+
+// outcomeIf is o, or Retry when err says the question could not be
+// answered for now.
+func outcomeIf(err error, o store.Outcome) store.Outcome {
+	if err != nil {
+		return store.Retry
 	}
-	if err := b.sendTo(ctx, &p, text); err != nil {
-		// The platform refused it: the next run must still send it.
-		atomic.AddInt64(&stats.Failed, 1)
-		if uerr := st.UnmarkSent(ctx, s.ID, id); uerr != nil {
-			return errors.Join(err, uerr)
+	return o
+}
+
+// wave finds the send a queued wave item names: a coordinator's
+// announcement, or a send of the course's plan. ok is false when it is
+// gone (the announcement expired, the course was edited).
+func (b *Bot) wave(ctx context.Context, item string) (schedule.Send, bool, error) {
+	if id, ok := strings.CutPrefix(item, broadcastItem); ok {
+		bc, err := b.cfg.Store.Broadcast(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return schedule.Send{}, false, nil
 		}
-		return err
+		if err != nil {
+			return schedule.Send{}, false, err
+		}
+		return broadcastSend(bc), true, nil
 	}
-	atomic.AddInt64(&stats.Sent, 1)
-	return nil
+	s, ok := b.planned(item)
+	return s, ok, nil
 }
 
 // Audience counts the participants s would be sent to now, marking and
@@ -137,10 +144,20 @@ func (b *Bot) Audience(ctx context.Context, s schedule.Send) (int, error) {
 	return n, nil
 }
 
-// sendTo writes to the participant's first reachable account on a
-// platform the bot serves; an account that blocked the bot is marked and
-// the next one is tried. Nobody gets the same message in two apps.
+// errNowhere: the participant has no account the bot can write to.
+var errNowhere = errors.New("bot: no reachable account")
+
+// sendTo writes text to the participant: see sendReply.
 func (b *Bot) sendTo(ctx context.Context, p *store.Participant, text string) error {
+	_, err := b.sendReply(ctx, p, Reply{Text: text})
+	return err
+}
+
+// sendReply writes to the participant's first reachable account on a
+// platform the bot serves; an account that blocked the bot is marked and
+// the next one is tried. Nobody gets the same message in two apps. The
+// error wraps errNowhere when no account could take it.
+func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (Sent, error) {
 	for _, acct := range p.Accounts {
 		if !acct.Reachable {
 			continue
@@ -149,22 +166,28 @@ func (b *Bot) sendTo(ctx context.Context, p *store.Participant, text string) err
 		if err != nil {
 			continue
 		}
-		_, err = m.Send(ctx, Reply{ChatID: acct.ChatID, Text: text})
+		rep.ChatID = acct.ChatID
+		sent, err := m.Send(ctx, rep)
 		if errors.Is(err, ErrUnreachable) {
 			if err := b.cfg.Store.SetReachable(ctx, acct.Platform, acct.UserID, false); err != nil {
-				return err
+				return Sent{}, err
 			}
 			continue
 		}
-		return err
+		return sent, err
 	}
-	return nil // nowhere to write: nothing to retry
+	return Sent{}, fmt.Errorf("participant %s: %w", p.ID, errNowhere)
 }
 
 // compose writes s for p, or returns "" when s does not concern p.
 func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (string, error) {
 	pr := b.cfg.Catalog.Printer(langOf(p))
 	own := b.zoneOf(p)
+	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && p.Created.After(s.At) {
+		// Someone who joined after a reminder's instant gets only the
+		// reminders still ahead of them.
+		return "", nil
+	}
 	switch s.Kind {
 	case schedule.Reminder:
 		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.follows(p, s.Event) {
@@ -175,6 +198,9 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		q := s.Quizzes[0]
 		if !p.Reminders || !b.followsQuiz(p, q) {
 			return "", nil
+		}
+		if started, err := b.started(ctx, p, q); started || err != nil {
+			return "", err
 		}
 		closes := q.Closes.In(own)
 		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", q.Points, "Day", pr.Date(closes), "Time", pr.Clock(closes), "ID", string(q.ID)), nil
@@ -195,6 +221,13 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		return pr.T("notify_summary") + "\n" + r.renderProgress(prog), nil
 	}
 	return "", fmt.Errorf("bot: unknown send kind %q", s.Kind)
+}
+
+// started reports whether p answered any question of q: the news that q
+// is open is no news to them.
+func (b *Bot) started(ctx context.Context, p *store.Participant, q *quiz.Quiz) (bool, error) {
+	answers, err := b.cfg.Store.Answers(ctx, p.ID, q.ID)
+	return len(answers) > 0, err
 }
 
 func (b *Bot) reminderText(pr *locales.Printer, ev *schedule.Event, own *time.Location, now time.Time) string {

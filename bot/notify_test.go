@@ -148,13 +148,13 @@ func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := r.bot.Deliver(context.Background(), s); err != nil {
+			if _, err := r.bot.DeliverStats(context.Background(), s); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	if err := f.replica().bot.Deliver(context.Background(), s); err != nil { // after a restart
+	if _, err := f.replica().bot.DeliverStats(context.Background(), s); err != nil { // after a restart
 		t.Fatal(err)
 	}
 
@@ -178,10 +178,11 @@ func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 // downtime) says how long is really left, and an English-only session
 // warns a Spanish speaker.
 func TestReminderWordedForTimeLeft(t *testing.T) {
-	f := newFleet(t, "2022-11-01T09:52") // 8 minutes before measuring (EN only), 10:00 CET
+	f := newFleet(t, "2022-11-01T09:00")
 	const ines = 2001
 	f.join(ines, locales.ES, "Europe/Madrid", nil, true)
-	if err := f.replica().bot.Deliver(context.Background(), f.send("rem:w3-measuring-1:15m0s:20221101T0900Z")); err != nil {
+	f.clock.Advance(52 * time.Minute) // 8 minutes before measuring (EN only), 10:00 CET
+	if _, err := f.replica().bot.DeliverStats(context.Background(), f.send("rem:w3-measuring-1:15m0s:20221101T0900Z")); err != nil {
 		t.Fatal(err)
 	}
 	got := f.texts(ines)
@@ -195,10 +196,13 @@ func TestReminderWordedForTimeLeft(t *testing.T) {
 // started; the runner must not send its reminders, but does send what is
 // still due.
 func TestMissedReminderIsNotSent(t *testing.T) {
-	f := newFleet(t, "2022-10-24T15:05") // the plenary started at 15:00
+	f := newFleet(t, "2022-10-24T09:00")
 	const ana = 3001
 	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.clock.Advance(6*time.Hour + 5*time.Minute) // 15:05: the plenary started at 15:00
 	r := f.replica()
+	r.bot.StartDeliveries()
+	defer r.bot.Close()
 	runner, err := schedule.NewRunner(context.Background(), f.clock, r.bot, f.store.Locker(time.Minute), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +253,7 @@ func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
 				}
 			}
 		}
-		if err := f.replica().bot.Deliver(ctx, nudge); err != nil {
+		if _, err := f.replica().bot.DeliverStats(ctx, nudge); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -43,7 +43,8 @@ func (r *request) cmdQuiz(arg string) error {
 // by name.
 func (r *request) followsQuiz(q *quiz.Quiz) bool { return r.b.followsQuiz(r.p, q) }
 
-// startQuiz sends the first unanswered question of quiz id.
+// startQuiz sends the first unanswered question of quiz id, or, when
+// every question is answered, the quiz's summary again.
 func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.StoredAnswer) error {
 	q, ok := r.course().Bank.Quiz(id)
 	if !ok {
@@ -60,14 +61,15 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 			right = append(right, id)
 		}
 	}
-	if asked, err := r.askNext(q, done); asked || err != nil {
+	// Each /quiz asks anew: the item is this update's.
+	if asked, err := r.askNext(q, done, "qa:"+r.eventKey()+":"); asked || err != nil {
 		return err
 	}
 	totals, err := r.b.cfg.Store.Totals(r.ctx, r.p.ID)
 	if err != nil {
 		return err
 	}
-	return r.quizSummary(q, right, totals.Total)
+	return r.say(r.summaryText(q, right, totals.Total), r.summaryButtons())
 }
 
 // refuseClosed answers politely when q does not take answers now.
@@ -83,19 +85,22 @@ func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
 }
 
 // askNext sends the first question not yet answered; asked is false
-// when every question is.
-func (r *request) askNext(q *quiz.Quiz, done map[string]bool) (asked bool, err error) {
+// when every question is. item prefixes the delivery's name: a question
+// asked after an answer is named by the answer alone, so the answer
+// delivered again after a crash sends it only if it never went out.
+func (r *request) askNext(q *quiz.Quiz, done map[string]bool, item string) (asked bool, err error) {
 	for i := range q.Questions {
 		if !done[q.Questions[i].ID] {
-			return true, r.askQuestion(q, i)
+			return true, r.askQuestion(q, i, item)
 		}
 	}
 	return false, nil
 }
 
-// askQuestion sends question i of q as a quiz poll (or buttons) and, for
-// a native poll, remembers which question the poll asks and to whom.
-func (r *request) askQuestion(q *quiz.Quiz, i int) error {
+// askQuestion sends question i of q as a quiz poll (or buttons) through
+// the delivery queue, having first noted which question is being asked:
+// a vote on a poll whose id was not saved still counts (see pollAnswer).
+func (r *request) askQuestion(q *quiz.Quiz, i int, item string) error {
 	qu := &q.Questions[i]
 	lang := r.pr.Lang
 	poll := &QuizPoll{
@@ -110,18 +115,24 @@ func (r *request) askQuestion(q *quiz.Quiz, i int) error {
 		data := r.b.signAnswer(r.p.ID, answerData{Quiz: q.ID, Question: qu.ID, Option: o})
 		poll.Buttons = append(poll.Buttons, Button{Label: opt.In(lang), Data: data})
 	}
-	if i == 0 {
-		// The title goes first on its own: a poll's question has no room.
-		if err := r.say(r.pr.T("quiz_start", "Title", q.Title.In(lang), "Count", len(q.Questions), "Points", q.Points)); err != nil {
-			return err
-		}
-	}
-	sent, err := r.send(Reply{Quiz: poll})
-	if err != nil || sent.PollID == "" {
+	if err := r.b.cfg.Store.SetAsking(r.ctx, r.p.ID, q.ID, qu.ID); err != nil {
 		return err
 	}
-	ref := store.PollRef{Participant: r.p.ID, Quiz: q.ID, Question: qu.ID}
-	return r.b.cfg.Store.SavePoll(r.ctx, sent.PollID, ref, pollTTL)
+	rep := Reply{Quiz: poll}
+	if i == 0 {
+		// The title goes first: a poll's question has no room for it.
+		rep.Text = r.pr.T("quiz_start", "Title", q.Title.In(lang), "Count", len(q.Questions), "Points", q.Points)
+	}
+	return r.deliver(item+string(q.ID)+":"+qu.ID, rep, q.Closes)
+}
+
+// deliver sends rep to the sender's chat through the delivery queue, as
+// item: once, retried if the platform fails, and taken over by another
+// process if this one dies before the platform answered.
+func (r *request) deliver(item string, rep Reply, expires time.Time) error {
+	msg := directMsg{Platform: r.u.Platform, Chat: r.u.ChatID, To: r.p.ID, Reply: rep, Expires: expires.UnixMilli()}
+	_, _, err := r.b.sendOnce(r.ctx, item, string(r.p.ID), msg)
+	return err
 }
 
 // answerButton handles a pressed option button.
@@ -141,6 +152,9 @@ func (r *request) pollAnswer() error {
 		return nil
 	}
 	ref, err := r.b.cfg.Store.Poll(r.ctx, r.u.Poll.PollID)
+	if errors.Is(err, store.ErrNotFound) {
+		ref, err = r.unsavedPoll()
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && ref.Participant != r.p.ID) {
 		r.b.log.Warn("refused answer to an unknown or foreign poll", "platform", r.u.Platform, "user", r.u.UserID, "poll", r.u.Poll.PollID)
 		return r.refuseAnswer("answer_forged")
@@ -150,6 +164,20 @@ func (r *request) pollAnswer() error {
 	}
 	// The platform has already shown right or wrong and the explanation.
 	return r.answer(answerData{Quiz: ref.Quiz, Question: ref.Question, Option: r.u.Poll.Options[0]}, false)
+}
+
+// unsavedPoll matches a vote on a poll the bot never saved to the
+// question last asked of the voter. Telegram reports votes only on the
+// bot's own polls, so an unknown poll is one sent just before the bot
+// died, before its id was saved: the vote must count.
+func (r *request) unsavedPoll() (store.PollRef, error) {
+	q, question, err := r.b.cfg.Store.Asking(r.ctx, r.p.ID)
+	if err != nil {
+		return store.PollRef{}, err
+	}
+	ref := store.PollRef{Participant: r.p.ID, Quiz: q, Question: question}
+	r.b.log.Info("vote on an unsaved poll matched to the question asked", "poll", r.u.Poll.PollID, "quiz", q, "question", question)
+	return ref, r.b.cfg.Store.SavePoll(r.ctx, r.u.Poll.PollID, ref, pollTTL)
 }
 
 // answer records one answer and moves on to the next question.
@@ -181,15 +209,14 @@ func (r *request) answer(a answerData, explain bool) error {
 	if err := r.setRecord(res.Participant); err != nil {
 		return err
 	}
-	if !res.New {
-		// A replayed button is told; a redelivered poll vote is silent.
-		// Neither resends the next question: /quiz resumes.
-		if explain {
-			return r.say(r.pr.T("answer_already"))
+	if !res.New && explain {
+		// A replayed button is told so; the next question is still
+		// sent below if it never went out (the bot died first).
+		if err := r.say(r.pr.T("answer_already")); err != nil {
+			return err
 		}
-		return nil
 	}
-	if explain {
+	if res.New && explain {
 		// Native polls show right, wrong and the explanation themselves.
 		if err := r.say(r.feedback(qu, res)); err != nil {
 			return err
@@ -199,10 +226,12 @@ func (r *request) answer(a answerData, explain bool) error {
 	for _, id := range res.Answered {
 		done[id] = true
 	}
-	if asked, err := r.askNext(q, done); asked || err != nil {
+	if asked, err := r.askNext(q, done, "qq:"); asked || err != nil {
 		return err
 	}
-	return r.quizSummary(q, res.Right, res.Totals.Total)
+	text := r.summaryText(q, res.Right, res.Totals.Total)
+	msg := Reply{Text: text, Buttons: [][]Button{r.summaryButtons()}}
+	return r.deliver("qs:"+string(q.ID), msg, r.now.Add(noticeLife))
 }
 
 // refuseAnswer tells the sender, in their language, why an answer was not
@@ -229,17 +258,20 @@ func (r *request) feedback(qu *quiz.Question, res store.AnswerResult) string {
 	return strings.Join(lines, "\n")
 }
 
-// quizSummary closes a finished quiz: the points its right answers
+// summaryText closes a finished quiz: the points its right answers
 // (question ids) earned and the new running total.
-func (r *request) quizSummary(q *quiz.Quiz, right []string, total int) error {
+func (r *request) summaryText(q *quiz.Quiz, right []string, total int) string {
 	earned := 0
 	for _, id := range right {
 		if qu, ok := q.Question(id); ok {
 			earned += qu.Points
 		}
 	}
-	text := r.pr.N("quiz_done", total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
-	return r.say(text, []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}})
+	return r.pr.N("quiz_done", total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
+}
+
+func (r *request) summaryButtons() []Button {
+	return []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}}
 }
 
 func questionIDs(q *quiz.Quiz) []string {

@@ -30,17 +30,17 @@ type Store interface {
 	Totals(ctx context.Context, id store.ParticipantID) (store.Totals, error)
 	Essay(ctx context.Context, id store.ParticipantID) (store.EssayState, error)
 
-	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time) (string, error)
+	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time, update string) (string, error)
 	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)
 
 	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
+	SetAsking(ctx context.Context, id store.ParticipantID, q quiz.ID, question string) error
+	Asking(ctx context.Context, id store.ParticipantID) (quiz.ID, string, error)
 	Poll(ctx context.Context, pollID string) (store.PollRef, error)
 
 	// Unprompted sends: reminders, announcements, broadcasts.
 	ParticipantIDs(ctx context.Context) ([]store.ParticipantID, error)
 	Participant(ctx context.Context, id store.ParticipantID) (store.Participant, error)
-	MarkSent(ctx context.Context, item string, recipient store.ParticipantID, ttl time.Duration) (bool, error)
-	UnmarkSent(ctx context.Context, item string, recipient store.ParticipantID) error
 
 	// Coordinator tools.
 	CloseQuestion(ctx context.Context, qid string) error
@@ -48,6 +48,32 @@ type Store interface {
 	GradeEssay(ctx context.Context, id store.ParticipantID, g store.Grade) (store.Totals, error)
 	SaveBroadcast(ctx context.Context, b store.Broadcast) (string, error)
 	Broadcast(ctx context.Context, id string) (store.Broadcast, error)
+	KeepBroadcast(ctx context.Context, id string, ttl time.Duration) error
+	DeleteBroadcast(ctx context.Context, id string) (bool, error)
+
+	DeliveryQueue
+	UpdateLog
+}
+
+// DeliveryQueue is the durable delivery path's storage (see store/doc.go).
+type DeliveryQueue interface {
+	Enqueue(ctx context.Context, item string, recipients []string, due, expires time.Time, payload []byte) ([]string, error)
+	EnqueueHeld(ctx context.Context, item, recipient string, now, leaseEnd, expires time.Time, payload []byte) (store.Delivery, bool, error)
+	Claim(ctx context.Context, now, leaseEnd time.Time, n int) ([]store.Delivery, error)
+	Settle(ctx context.Context, d store.Delivery, o store.Outcome, retryAt time.Time) (bool, int, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	WaveCounts(ctx context.Context, item string) (store.WaveCounts, error)
+	DeliveryState(ctx context.Context, item, recipient string) (string, error)
+	WatchWave(ctx context.Context, item string, payload []byte) error
+	WatchedWave(ctx context.Context, item string) ([]byte, bool, error)
+	WatchedWaves(ctx context.Context) (map[string][]byte, error)
+	Unwatch(ctx context.Context, item string) error
+}
+
+// UpdateLog remembers which platform events were handled.
+type UpdateLog interface {
+	Handled(ctx context.Context, update string) (bool, error)
+	MarkHandled(ctx context.Context, update string, ttl time.Duration) error
 }
 
 var _ Store = (*store.Store)(nil)

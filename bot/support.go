@@ -47,7 +47,7 @@ func (r *request) passOn(text, msgID string) error {
 	if len(text) > maxLen {
 		text = text[:maxLen]
 	}
-	if _, err := r.b.cfg.Store.SaveQuestion(r.ctx, r.p.ID, string(r.pr.Lang), text, r.now); err != nil {
+	if _, err := r.b.cfg.Store.SaveQuestion(r.ctx, r.p.ID, string(r.pr.Lang), text, r.now, r.u.ID); err != nil {
 		return err
 	}
 	return r.say(r.pr.T(msgID, "Contact", r.course().Contact.In(r.pr.Lang)))

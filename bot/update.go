@@ -25,9 +25,12 @@ type Update struct {
 	Name     string // the person's display name on the platform
 	LangHint string // the platform's idea of the person's language, e.g. "es-CO"
 
-	Text   string      // a message; commands start with "/"
-	Choice string      // the data of a pressed button, as sent with it
-	Poll   *PollAnswer // an answer to a native quiz poll
+	Text   string // a message; commands start with "/"
+	Choice string // the data of a pressed button, as sent with it
+	// MessageID is the message a pressed button was under, where the
+	// platform tells.
+	MessageID string
+	Poll      *PollAnswer // an answer to a native quiz poll
 	// Blocked says the person blocked (true) or unblocked (false) the
 	// bot, on platforms that tell.
 	Blocked *bool
@@ -48,7 +51,7 @@ type Reply struct {
 	ChatID  string
 	Text    string
 	Buttons [][]Button // rows of buttons under the text
-	Quiz    *QuizPoll  // set for a quiz question; Text is then empty
+	Quiz    *QuizPoll  // set for a quiz question; Text, if any, goes first
 }
 
 // Button is one choice under a message. Data comes back in Update.Choice.

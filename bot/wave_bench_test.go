@@ -47,7 +47,7 @@ func BenchmarkReminderWave(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if stats.Sent != int64(n) {
+		if stats.Sent != n {
 			b.Fatalf("sent %d of %d (skipped %d, failed %d)", stats.Sent, n, stats.Skipped, stats.Failed)
 		}
 		first := f.api.Calls("sendMessage")[0].At.Sub(start)

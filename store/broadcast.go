@@ -73,3 +73,20 @@ func (s *Store) Broadcast(ctx context.Context, id string) (Broadcast, error) {
 }
 
 func (s *Store) broadcastKey(id string) string { return s.prefix + ":bc:" + id }
+
+// KeepBroadcast keeps a confirmed announcement for ttl from now, for as
+// long as its wave may still go out.
+func (s *Store) KeepBroadcast(ctx context.Context, id string, ttl time.Duration) error {
+	ok, err := s.client.Expire(ctx, s.broadcastKey(id), ttl).Result()
+	if err == nil && !ok {
+		return fmt.Errorf("store: broadcast %q: %w", id, ErrNotFound)
+	}
+	return s.fail(ctx, "keep broadcast", err)
+}
+
+// DeleteBroadcast drops a draft announcement, so that its Send button
+// sends nothing any more. deleted is false when there was none.
+func (s *Store) DeleteBroadcast(ctx context.Context, id string) (deleted bool, err error) {
+	n, err := s.client.Del(ctx, s.broadcastKey(id)).Result()
+	return n == 1, s.fail(ctx, "delete broadcast", err)
+}

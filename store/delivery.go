@@ -172,17 +172,21 @@ func readClaims(v []any, token string) ([]Delivery, error) {
 
 // Settle records how d went. A final outcome is counted once even if two
 // takers report it; Retry makes d due again at retryAt, unless d's lease
-// passed to someone else meanwhile. applied is false when nothing changed.
-func (s *Store) Settle(ctx context.Context, d Delivery, o Outcome, retryAt time.Time) (applied bool, err error) {
+// passed to someone else meanwhile. applied is false when nothing
+// changed; left is how many of d.Item's deliveries are still pending.
+func (s *Store) Settle(ctx context.Context, d Delivery, o Outcome, retryAt time.Time) (applied bool, left int, err error) {
 	switch o {
 	case Sent, Unreachable, Failed, Expired, Skipped, Retry:
 	default:
-		return false, fmt.Errorf("store: unknown delivery outcome %q", o)
+		return false, 0, fmt.Errorf("store: unknown delivery outcome %q", o)
 	}
 	member := d.Item + "|" + d.Recipient
 	keys := []string{s.dlvQueueKey(), s.dlvLeaseKey(), s.dlvAttemptsKey(), s.dlvPayloadKey(), s.dlvStatesKey(d.Item), s.dlvCountsKey(d.Item)}
 	n, err := s.scripts.dlvSettle.Run(ctx, s.client, keys, member, d.Recipient, string(o), d.token, retryAt.UnixMilli()).Int()
-	return n == 1, s.fail(ctx, "settle delivery", err)
+	if err != nil {
+		return false, 0, s.fail(ctx, "settle delivery", err)
+	}
+	return n > 0, max(n-1, 0), nil
 }
 
 // WaveCounts reads where item's deliveries stand.
@@ -226,6 +230,16 @@ func (s *Store) NextDue(ctx context.Context) (at time.Time, ok bool, err error) 
 // is the caller's description of the report. The first request stands.
 func (s *Store) WatchWave(ctx context.Context, item string, payload []byte) error {
 	return s.fail(ctx, "watch wave", s.client.HSetNX(ctx, s.dlvReportKey(), item, payload).Err())
+}
+
+// WatchedWave returns item's report payload; ok is false when item is
+// not watched.
+func (s *Store) WatchedWave(ctx context.Context, item string) (payload []byte, ok bool, err error) {
+	v, err := s.client.HGet(ctx, s.dlvReportKey(), item).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	return v, err == nil, s.fail(ctx, "read watched wave", err)
 }
 
 // WatchedWaves lists the watched items and their report payloads.

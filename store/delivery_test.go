@@ -19,7 +19,7 @@ func mustClaim(t *testing.T, s *Store, now time.Time, n int) []Delivery {
 
 func mustSettle(t *testing.T, s *Store, d Delivery, o Outcome, retryAt time.Time) bool {
 	t.Helper()
-	ok, err := s.Settle(context.Background(), d, o, retryAt)
+	ok, _, err := s.Settle(context.Background(), d, o, retryAt)
 	if err != nil {
 		t.Fatalf("Settle(%s|%s, %s): %v", d.Item, d.Recipient, o, err)
 	}
@@ -126,7 +126,10 @@ func TestRetryAndOutcomes(t *testing.T) {
 	if len(got) != 1 || got[0].Recipient != "p4" || got[0].Attempts != 1 {
 		t.Fatalf("retry claimed as %+v", got)
 	}
-	mustSettle(t, s, got[0], Failed, time.Time{})
+	applied, left, err := s.Settle(ctx, got[0], Failed, time.Time{})
+	if err != nil || !applied || left != 0 {
+		t.Fatalf("last settle = %v, %d left, %v; want applied, 0 left", applied, left, err)
+	}
 	c, _ := s.WaveCounts(ctx, "bc:2")
 	if c != (WaveCounts{Sent: 1, Unreachable: 1, Skipped: 1, Failed: 1, Expires: start.Add(time.Hour)}) {
 		t.Fatalf("counts %+v", c)
@@ -213,7 +216,7 @@ func TestEnqueueRefusesBadItems(t *testing.T) {
 	if _, err := s.Enqueue(ctx, "x", []string{"p1"}, start, start, nil); err == nil {
 		t.Error("an item expiring when due accepted")
 	}
-	if _, err := s.Settle(ctx, Delivery{Item: "x", Recipient: "p1"}, "z", start); err == nil {
+	if _, _, err := s.Settle(ctx, Delivery{Item: "x", Recipient: "p1"}, "z", start); err == nil {
 		t.Error("unknown outcome accepted")
 	}
 }

@@ -13,7 +13,7 @@ func (s *Store) Handled(ctx context.Context, update string) (bool, error) {
 	if update == "" {
 		return false, nil
 	}
-	n, err := s.client.Exists(ctx, s.handledKey(update)).Result()
+	n, err := s.hot(ctx).Exists(ctx, s.handledKey(update)).Result()
 	return n == 1, s.fail(ctx, "read handled update", err)
 }
 

@@ -42,9 +42,10 @@ func (s *Store) handledKey(update string) string { return s.prefix + ":upd:" + u
 
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
 
-func (s *Store) supportSeqKey() string  { return s.prefix + ":{support}:seq" }
-func (s *Store) supportKey() string     { return s.prefix + ":{support}:q" }
-func (s *Store) supportOpenKey() string { return s.prefix + ":{support}:open" }
+func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }
+func (s *Store) supportKey() string       { return s.prefix + ":{support}:q" }
+func (s *Store) supportOpenKey() string   { return s.prefix + ":{support}:open" }
+func (s *Store) supportUpdateKey() string { return s.prefix + ":{support}:u" }
 
 // validID reports whether id has the shape the store allocates: "p" and
 // decimal digits. Anything else cannot name a participant, and checking

@@ -33,7 +33,7 @@ type questionJSON struct {
 }
 
 // SaveQuestion keeps a participant's question as open and returns its id.
-func (s *Store) SaveQuestion(ctx context.Context, id ParticipantID, lang, text string, at time.Time) (string, error) {
+func (s *Store) SaveQuestion(ctx context.Context, id ParticipantID, lang, text string, at time.Time, update string) (string, error) {
 	switch {
 	case text == "":
 		return "", errors.New("store: empty support question")
@@ -47,8 +47,8 @@ func (s *Store) SaveQuestion(ctx context.Context, id ParticipantID, lang, text s
 		return "", err
 	}
 	qid, err := s.scripts.saveQuestion.Run(ctx, s.client,
-		[]string{s.supportSeqKey(), s.supportKey(), s.supportOpenKey()},
-		string(b), strconv.FormatInt(at.UnixMilli(), 10)).Text()
+		[]string{s.supportSeqKey(), s.supportKey(), s.supportOpenKey(), s.supportUpdateKey()},
+		string(b), strconv.FormatInt(at.UnixMilli(), 10), update).Text()
 	return qid, s.fail(ctx, "save question", err)
 }
 

@@ -16,11 +16,11 @@ func TestSupportQuestions(t *testing.T) {
 	if open, err := s.OpenQuestions(ctx); err != nil || len(open) != 0 {
 		t.Fatalf("no questions yet: %v, %v", open, err)
 	}
-	later, err := s.SaveQuestion(ctx, "p2", "es", "¿Dónde está la grabación?", start.Add(time.Hour))
+	later, err := s.SaveQuestion(ctx, "p2", "es", "¿Dónde está la grabación?", start.Add(time.Hour), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	earlier, err := s.SaveQuestion(ctx, "p1", "en", "Can I submit the essay late?", start)
+	earlier, err := s.SaveQuestion(ctx, "p1", "en", "Can I submit the essay late?", start, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestSupportQuestions(t *testing.T) {
 	if err := s.CloseQuestion(ctx, "s999"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("closing an unknown question = %v, want ErrNotFound", err)
 	}
-	if _, err := s.SaveQuestion(ctx, "p1", "en", "", start); err == nil {
+	if _, err := s.SaveQuestion(ctx, "p1", "en", "", start, ""); err == nil {
 		t.Fatal("empty question accepted")
 	}
 }
@@ -92,5 +92,27 @@ func TestBroadcastDrafts(t *testing.T) {
 	}
 	if _, err := s.SaveBroadcast(ctx, Broadcast{}); err == nil {
 		t.Error("an empty broadcast was saved")
+	}
+}
+
+// The same update delivered again after a crash stores its question once.
+func TestSaveQuestionOncePerUpdate(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	first, err := s.SaveQuestion(ctx, "p1", "en", "Where is the recording?", start, "tg:41")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.SaveQuestion(ctx, "p1", "en", "Where is the recording?", start.Add(time.Second), "tg:41")
+	if err != nil || again != first {
+		t.Fatalf("redelivered update stored %q (%v), want the first question %q", again, err, first)
+	}
+	other, _ := s.SaveQuestion(ctx, "p1", "en", "Where is the recording?", start.Add(time.Second), "tg:42")
+	if other == first {
+		t.Fatal("a new update did not store a new question")
+	}
+	open, err := s.OpenQuestions(ctx)
+	if err != nil || len(open) != 2 {
+		t.Fatalf("%d open questions (%v), want 2", len(open), err)
 	}
 }

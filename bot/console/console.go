@@ -48,6 +48,9 @@ func (a *Adapter) Send(_ context.Context, r bot.Reply) (bot.Sent, error) {
 	text, rows := r.Text, r.Buttons
 	if r.Quiz != nil {
 		text, rows = r.Quiz.Question, [][]bot.Button{r.Quiz.Buttons}
+		if strings.TrimSpace(r.Text) != "" {
+			text = r.Text + "\n" + text
+		}
 	}
 	b.WriteString("bot> " + strings.ReplaceAll(text, "\n", "\n     ") + "\n")
 	if len(rows) > 0 {

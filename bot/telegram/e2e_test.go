@@ -522,14 +522,34 @@ func TestE2EPollAnswerFromSomeoneElse(t *testing.T) {
 	h.wantPoints(ana, 0)
 	// Someone not registered at all gets nothing either.
 	mustNotContain(t, h.vote(carol, poll.ID, qu.Correct), "Correct!")
-	// A poll nobody sent is refused.
-	mustContain(t, h.vote(ana, "999", qu.Correct), "not valid for you")
-	h.wantPoints(ana, 0)
+	// A poll the bot has no record of, from someone asked nothing, is
+	// refused.
+	mustContain(t, h.vote(bob, "999", qu.Correct), "not valid for you")
+	h.wantPoints(bob, 0)
 
 	// The poll still counts for Ana.
 	mustContain(t, h.vote(ana, poll.ID, qu.Correct), "(2/5)")
 	h.wantPoints(ana, 1)
 	h.wantPoints(bob, 0)
+}
+
+// TestE2EVoteOnAnUnsavedPollCounts: the bot died after Telegram took a
+// quiz poll and before the poll's id was saved. Telegram reports votes
+// only on the bot's own polls, so the vote is matched to the question
+// being asked, and the quiz goes on.
+func TestE2EVoteOnAnUnsavedPollCounts(t *testing.T) {
+	h := newE2E(t, "2022-10-21T16:00")
+	h.say(ana, "/register Ana Lima")
+	qu := h.week("week-1").Questions[0]
+	h.say(ana, "/quiz week-1")
+	first := h.lastPoll(ana)
+	got := h.vote(ana, "unsaved-poll-1", qu.Correct)
+	mustContain(t, got, "(2/5)")
+	mustNotContain(t, got, "not valid for you")
+	h.wantPoints(ana, 1)
+	// A second vote on the real poll of the same question changes nothing.
+	mustNotContain(t, h.vote(ana, first.ID, qu.Correct), "(2/5)", "(3/5)")
+	h.wantPoints(ana, 1)
 }
 
 func TestE2EAnswerAfterQuizClosed(t *testing.T) {

@@ -25,6 +25,7 @@ func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string
 	defer d.Close()
 	a := console.New(g.env.Stdout, *user, *lang)
 	d.bot.Register(a)
+	d.bot.StartDeliveries()
 	stop, err := d.startReminders(ctx, nil)
 	if err != nil {
 		return err

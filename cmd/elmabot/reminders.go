@@ -8,16 +8,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/schedule"
 )
 
-// nudgeBefore is when, before quizzes close, unfinished ones are nudged.
-const nudgeBefore = 48 * time.Hour
-
-func plan(c *course.Course) []schedule.Send {
-	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, NudgeBefore: nudgeBefore, CourseEnd: c.End})
-}
+func plan(c *course.Course) []schedule.Send { return bot.Plan(c) }
 
 // previewRow is one planned send as the preview shows it.
 type previewRow struct {

@@ -45,6 +45,7 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	d.bot.StartDeliveries()
 	stopJobs, err := d.startReminders(ctx, d.store.Locker(jobLockTTL))
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/go-co-op/gocron/v2"
@@ -62,13 +63,19 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 		d.Close()
 		return nil, err
 	}
-	d.bot, err = bot.New(bot.Config{Course: c, Store: d.store, Catalog: d.catalog, Clock: d.clock, Logger: log, Secret: secret})
+	lease, err := g.duration("ELMA_DELIVERY_LEASE")
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
-	// Closed before the store: waves still running unmark what they
-	// could not send.
+	d.bot, err = bot.New(bot.Config{Course: c, Store: d.store, Catalog: d.catalog, Clock: d.clock, Logger: log, Secret: secret,
+		Delivery: bot.DeliveryConfig{Lease: lease}})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	// Closed before the store: the delivery loop finishes the sends it
+	// has begun and starts no more.
 	d.closers = append(d.closers, d.bot.Close)
 	return d, nil
 }
@@ -151,4 +158,17 @@ func (d *deps) reload(g *globals) error {
 		return d.runner.Load(plan(c))
 	}
 	return nil
+}
+
+// duration reads an optional duration setting ("90s", "2m"); unset is 0.
+func (g *globals) duration(name string) (time.Duration, error) {
+	v := g.env.Getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a positive duration such as 90s or 2m", name, v)
+	}
+	return d, nil
 }

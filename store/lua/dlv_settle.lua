@@ -7,7 +7,8 @@
 -- A final outcome counts once, whoever reports it: a delivery that was
 -- taken again after its lease ran out may be reported twice. A retry is
 -- only taken from the current lease holder, so a stale worker cannot
--- delay a delivery someone else holds. Returns 1 if applied, else 0.
+-- delay a delivery someone else holds. Returns 0 if nothing changed,
+-- else 1 plus how many of the item's deliveries are still pending.
 local state = redis.call('HGET', KEYS[5], ARGV[2])
 if state ~= 'd' then
   return 0
@@ -19,13 +20,13 @@ if ARGV[3] == 'r' then
   redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1])
   redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
   redis.call('HDEL', KEYS[2], ARGV[1])
-  return 1
+  return 1 + tonumber(redis.call('HGET', KEYS[6], 'd') or '0')
 end
 redis.call('HSET', KEYS[5], ARGV[2], ARGV[3])
-redis.call('HINCRBY', KEYS[6], 'd', -1)
+local left = redis.call('HINCRBY', KEYS[6], 'd', -1)
 redis.call('HINCRBY', KEYS[6], ARGV[3], 1)
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
-return 1
+return 1 + left

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/schedule"
+	"github.com/elmabot/elmabot/store"
+)
+
+// NudgeBefore is when, before quizzes close, unfinished ones are nudged.
+const NudgeBefore = 48 * time.Hour
+
+// Plan lists every send of course c in due order.
+func Plan(c *course.Course) []schedule.Send {
+	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, NudgeBefore: NudgeBefore, CourseEnd: c.End})
+}
+
+// planIndex is the plan of one course by send id.
+type planIndex struct {
+	course *course.Course
+	sends  map[string]schedule.Send
+}
+
+// planned finds a send of the course being served by its id. The index
+// is rebuilt when the course changes (a reload).
+func (b *Bot) planned(id string) (schedule.Send, bool) {
+	c := b.Course()
+	idx := b.plan.Load()
+	if idx == nil || idx.course != c {
+		idx = &planIndex{course: c, sends: map[string]schedule.Send{}}
+		for _, s := range Plan(c) {
+			idx.sends[s.ID] = s
+		}
+		b.plan.Store(idx)
+	}
+	s, ok := idx.sends[id]
+	return s, ok
+}
+
+// broadcastItem prefixes a broadcast's wave item: "bc:<id>".
+const broadcastItem = "bc:"
+
+// broadcastSend is the wave of a confirmed announcement.
+func broadcastSend(bc store.Broadcast) schedule.Send {
+	return schedule.Send{ID: broadcastItem + bc.ID, Kind: schedule.Broadcast, At: bc.At, Expires: bc.At.Add(broadcastLife), Text: bc.Text}
+}
