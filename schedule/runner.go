@@ -89,13 +89,35 @@ func (r *Runner) startOf(s Send, now time.Time) (gocron.OneTimeJobStartAtOption,
 	return gocron.OneTimeJobStartImmediately(), true
 }
 
+// retryWave bounds the pause between tries of a wave that could not be
+// handed over (storage down): 5 s, 10 s ... up to 5 minutes.
+const (
+	retryWaveBase = 5 * time.Second
+	retryWaveMax  = 5 * time.Minute
+)
+
+// run hands s to the deliverer, trying again while it fails and s is
+// still due: a wave that could not be queued is not given up for the
+// process's life.
 func (r *Runner) run(s Send) {
-	if !s.Due(r.clock.Now()) {
-		r.log.Warn("send no longer due when its job ran", "send", s.ID)
-		return
-	}
-	if err := r.d.Deliver(r.ctx, s); err != nil {
-		r.log.Error("delivering", "send", s.ID, "err", err)
+	for attempt := 0; ; attempt++ {
+		if !s.Due(r.clock.Now()) {
+			r.log.Warn("send no longer due when its job ran", "send", s.ID)
+			return
+		}
+		err := r.d.Deliver(r.ctx, s)
+		if err == nil || r.ctx.Err() != nil {
+			return
+		}
+		wait := min(retryWaveBase<<min(attempt, 8), retryWaveMax)
+		r.log.Error("delivering; will try again", "send", s.ID, "retry_in", wait, "err", err)
+		t := r.clock.NewTimer(wait)
+		select {
+		case <-t.Chan():
+		case <-r.ctx.Done():
+			t.Stop()
+			return
+		}
 	}
 }
 

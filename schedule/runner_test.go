@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ func (r recorder) Deliver(_ context.Context, s Send) error {
 	return nil
 }
 
-func wait(t *testing.T, r recorder) string {
+func wait(t *testing.T, r chan string) string {
 	t.Helper()
 	select {
 	case id := <-r:
@@ -96,5 +97,55 @@ func TestRunnerReloadReplacesThePlan(t *testing.T) {
 	case id := <-rec:
 		t.Errorf("the replaced send %q still ran", id)
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// flaky fails its first deliveries, as when storage is down, and reports
+// each try.
+type flaky struct {
+	tries chan string
+	fails int
+}
+
+func (f *flaky) Deliver(_ context.Context, s Send) error {
+	f.tries <- s.ID
+	if f.fails > 0 {
+		f.fails--
+		return errors.New("storage down")
+	}
+	return nil
+}
+
+// A wave that could not be handed over is tried again, on the clock,
+// until it is; not again after that.
+func TestRunnerRetriesAFailedSend(t *testing.T) {
+	now := time.Date(2022, 10, 24, 12, 50, 0, 0, time.UTC)
+	clock := clockwork.NewFakeClockAt(now)
+	f := &flaky{tries: make(chan string, 10), fails: 2}
+	r, err := NewRunner(context.Background(), clock, f, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Load([]Send{{ID: "late", At: now.Add(-time.Minute), Expires: now.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	r.Start()
+	defer r.Shutdown()
+	for try := range 3 {
+		if got := wait(t, f.tries); got != "late" {
+			t.Fatalf("try %d delivered %q", try, got)
+		}
+		if try < 2 {
+			if err := clock.BlockUntilContext(context.Background(), 1); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(5 * time.Minute)
+		}
+	}
+	clock.Advance(time.Hour)
+	select {
+	case id := <-f.tries:
+		t.Errorf("delivered again after success: %q", id)
+	case <-time.After(100 * time.Millisecond):
 	}
 }
