@@ -83,6 +83,8 @@ type Server struct {
 	responses    []InteractionResponse
 	commands     []Command
 	gw           gateway
+	limits       *limiter // nil until EnforceRateLimits
+	rates        RateStats
 }
 
 type failure struct {
@@ -187,6 +189,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.log(req, rec.status) }()
 	if !s.authorized(route, r.Header.Get("Authorization")) {
 		writeError(rec, http.StatusUnauthorized, 0, "401: Unauthorized")
+		return
+	}
+	if v := s.admit(route, params, req.At, rec.Header()); v.limited {
+		writeLimited(rec, v)
 		return
 	}
 	problems := s.spec.CheckRequest(route, params, r.URL.Query(), body)
