@@ -291,3 +291,57 @@ func TestDMChannelIsOpenedOnce(t *testing.T) {
 		t.Errorf("%d calls to open the DM, want 1", n)
 	}
 }
+
+func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	srv.EnforceRateLimits(discordtest.Limits{Global: 1})
+	// The adapter thinks it may go faster than Discord lets it.
+	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.GlobalRate = 5 })
+	chats := participants(srv, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.Send(ctx, bot.Reply{ChatID: chats[0], Text: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	send := func(chat string) {
+		_, err := a.Send(ctx, bot.Reply{ChatID: chat, Text: "next"})
+		errs <- err
+	}
+
+	go send(chats[1])
+	if err := clock.BlockUntilContext(ctx, 1); err != nil { // waiting out its global 429
+		t.Fatal(err)
+	}
+	go send(chats[2])
+	if err := clock.BlockUntilContext(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	held := srv.Count(createMessage)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if held != 2 {
+		t.Errorf("%d calls before the global 429's wait ended, want 2: a call on another route waits too", held)
+	}
+	calls := srv.Calls(createMessage)
+	refused := calls[1]
+	if refused.Status != 429 || refused.Path != "/channels/"+chats[1]+"/messages" {
+		t.Fatalf("second call %+v, want the global 429", refused)
+	}
+	for _, c := range calls[2:] {
+		if c.At.Sub(refused.At) < time.Second {
+			t.Errorf("call to %s %v after the global 429 that asked for 1 s", c.Path, c.At.Sub(refused.At))
+		}
+	}
+	for _, c := range chats {
+		if n := len(srv.Messages(c)); n != 1 {
+			t.Errorf("channel %s has %d messages, want 1", c, n)
+		}
+	}
+}

@@ -6,6 +6,8 @@
 // shared/specs, and against the rules the description cannot say
 // (interactions answered once and within three seconds, unique
 // custom_ids, 2000-character messages); a violation fails the test.
+// EnforceRateLimits makes it answer at Discord's rate limits, with the
+// X-RateLimit headers and 429s Discord sends, on the server's clock.
 //
 //	srv := discordtest.NewServer(t, clock)
 //	a, _ := discord.New(discord.Config{Token: discordtest.Token, APIBase: srv.URL()})
