@@ -4,8 +4,9 @@
 // message with one button per option; slash commands are registered with
 // English and Spanish descriptions.
 //
-// discordgo v0.29.0 carries the REST calls (with its per-route rate-limit
-// buckets) and the gateway. Its endpoint addresses are package variables
+// discordgo v0.29.0 carries the REST calls and the gateway; the pacing
+// to Discord's rate limits is the adapter's own, on its clock (pace.go).
+// Its endpoint addresses are package variables
 // and stay untouched: a test points the adapter at a fake Discord
 // through Config.APIBase, which an http.RoundTripper applies to every
 // request bound for discord.com; the fake's GET /gateway then names its
@@ -54,10 +55,17 @@ type Config struct {
 	Clock   clockwork.Clock // nil: the real clock
 	Logger  *slog.Logger    // nil: discard
 	// HTTPClient makes the REST calls; nil: a plain client. Its
-	// transport is wrapped, not changed.
+	// transport is wrapped, not changed; its Timeout (default 30 s)
+	// bounds each exchange with Discord, not the waits for the rate
+	// limits before it.
 	HTTPClient *http.Client
-	// MaxRetries is how often one call is tried again after a 429 or a
-	// passing failure (default 3; negative: never).
+	// GlobalRate is how many REST calls a second the adapter makes at
+	// most, over all routes but interaction callbacks (default 50,
+	// Discord's limit for a bot; negative: no global pacing).
+	GlobalRate int
+	// MaxRetries is how often one call is tried again after a passing
+	// failure: a 5xx or a network error (default 3; negative: never).
+	// A 429 is waited out and does not count.
 	MaxRetries int
 	// HandleRetries is how often an event the handler failed on is handed
 	// over again, 1 s, 2 s, 4 s ... 30 s apart (default 20, about eight
@@ -85,8 +93,9 @@ type Adapter struct {
 	workers       int
 
 	mu    sync.Mutex
-	me    string // the bot's user id, from READY
-	appID string // the application's id, asked for once
+	me    string            // the bot's user id, from READY
+	appID string            // the application's id, asked for once
+	dms   map[string]string // DM channel ids by user id, opened once
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
@@ -97,7 +106,7 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, errors.New("discord: no bot token")
 	}
 	cfg = withDefaults(cfg)
-	client, err := apiClient(cfg.HTTPClient, cfg.APIBase)
+	client, err := apiClient(cfg.HTTPClient, cfg.APIBase, newPacer(cfg.Clock, cfg.GlobalRate))
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +116,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	s.Client = client
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: sendTimeout}
-	// 429s and failures are retried here, on the clock and a bounded
-	// number of times; discordgo would retry a 429 for ever and a 502 at
-	// once.
+	// 429s and failures are retried here, on the clock: a 429 after the
+	// wait Discord names, a failure a bounded number of times. discordgo
+	// would sleep out a 429 on the wall clock and retry a 502 at once.
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
 	// Events arrive in order on the gateway goroutine; the handlers only
@@ -127,6 +136,7 @@ func New(cfg Config) (*Adapter, error) {
 		maxRetries:    max(cfg.MaxRetries, 0),
 		handleRetries: max(cfg.HandleRetries, 0),
 		workers:       cfg.Workers,
+		dms:           map[string]string{},
 	}, nil
 }
 
@@ -139,6 +149,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: sendTimeout}
+	}
+	if cfg.GlobalRate == 0 {
+		cfg.GlobalRate = DefaultGlobalRate
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = DefaultMaxRetries
@@ -163,22 +176,29 @@ func intents(guildText bool) discordgo.Intent {
 	return i
 }
 
-// apiClient copies the client with a transport that sends calls for
-// discord.com to base instead.
-func apiClient(c *http.Client, base string) (*http.Client, error) {
-	if base == "" {
-		return c, nil
-	}
-	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("discord: bad API base %q", base)
-	}
+// apiClient copies the client with a transport that paces calls to
+// Discord's limits and, when base is set, sends calls for discord.com
+// there instead. The client's Timeout moves into the pacing transport,
+// so that it bounds the exchange and not the wait before it.
+func apiClient(c *http.Client, base string, p *pacer) (*http.Client, error) {
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if base != "" {
+		u, err := url.Parse(strings.TrimRight(base, "/"))
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("discord: bad API base %q", base)
+		}
+		next = rebase{base: u, next: next}
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = sendTimeout
+	}
 	cp := *c
-	cp.Transport = rebase{base: u, next: next}
+	cp.Timeout = 0
+	cp.Transport = pacing{pacer: p, next: next, timeout: timeout}
 	return &cp, nil
 }
 
@@ -244,8 +264,15 @@ func (a *Adapter) application(ctx context.Context) (string, error) {
 }
 
 // OpenDM opens (or finds) the DM channel with a user, for writing to
-// someone who has not written first; its id is a Reply's ChatID.
+// someone who has not written first; its id is a Reply's ChatID. A DM
+// channel never changes, so each is asked for once.
 func (a *Adapter) OpenDM(ctx context.Context, userID string) (string, error) {
+	a.mu.Lock()
+	id, ok := a.dms[userID]
+	a.mu.Unlock()
+	if ok {
+		return id, nil
+	}
 	var ch *discordgo.Channel
 	err := a.do(ctx, "", func(ctx context.Context) error {
 		var err error
@@ -255,5 +282,8 @@ func (a *Adapter) OpenDM(ctx context.Context, userID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("discord: open DM with %s: %w", userID, err)
 	}
+	a.mu.Lock()
+	a.dms[userID] = ch.ID
+	a.mu.Unlock()
 	return ch.ID, nil
 }

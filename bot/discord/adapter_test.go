@@ -40,13 +40,13 @@ func TestDMBecomesUpdateAndReplyCarriesButtons(t *testing.T) {
 	startRun(t, a, e)
 	srv.SetName(ana, "ana_k", "Ana Kovač")
 
-	srv.PushDM(ana, "hello")
+	msgID := srv.PushDM(ana, "hello")
 	dm := srv.DMChannel(ana)
 	msgs := srv.AwaitMessages(dm, 1)
 	e.awaitReturned(t, 1)
 
 	got := e.calls()
-	want := bot.Update{Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "Ana Kovač", Text: "hello"}
+	want := bot.Update{ID: "dc:m:" + msgID, Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "Ana Kovač", Text: "hello"}
 	if len(got) != 1 || got[0].u != want {
 		t.Fatalf("handler got %+v, want one %+v", got, want)
 	}
@@ -109,7 +109,7 @@ func TestButtonPressIsAcknowledgedBeforeTheHandler(t *testing.T) {
 		t.Fatalf("interaction %s answered %+v, want a deferred update (6)", id, r)
 	}
 	press := e.calls()[1]
-	want := bot.Update{Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "user2000000000000000001", LangHint: "es-ES", Choice: "yes"}
+	want := bot.Update{ID: "dc:i:" + id, Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "user2000000000000000001", LangHint: "es-ES", Choice: "yes"}
 	if press.u != want {
 		t.Errorf("handler got %+v, want %+v", press.u, want)
 	}
@@ -187,7 +187,7 @@ func TestSlashCommandFillsItsDeferredResponse(t *testing.T) {
 		t.Fatalf("interaction answered %+v, want a deferred channel message (5)", r)
 	}
 	u := e.calls()[0]
-	if u.u.Text != "/quiz week-1" || u.u.LangHint != "es-419" || u.u.UserID != luis || u.u.ChatID != dm {
+	if u.u.Text != "/quiz week-1" || u.u.LangHint != "es-419" || u.u.UserID != luis || u.u.ChatID != dm || u.u.ID != "dc:i:"+id {
 		t.Errorf("handler got %+v, want Text \"/quiz week-1\" from the command", u.u)
 	}
 	if !acked(u.acks, id) {

@@ -83,9 +83,7 @@ func (a *Adapter) settle(ctx context.Context, d *deferred) {
 	if ctx.Err() != nil || a.clock.Since(d.at) > tokenLife || !d.claim() {
 		return
 	}
-	err := a.attempt(ctx, func(ctx context.Context) error {
-		return a.session.InteractionResponseDelete(d.inter, discordgo.WithContext(ctx))
-	})
+	err := a.session.InteractionResponseDelete(d.inter, discordgo.WithContext(ctx))
 	if err != nil {
 		a.log.Info("discord: could not remove an unused command response", "channel", d.channel, "err", err)
 	}

@@ -22,67 +22,75 @@ const (
 // (they blocked it, left every shared server, or turned DMs off).
 const codeCannotMessageUser = discordgo.ErrCodeCannotSendMessagesToThisUser
 
-// do makes one REST call, retrying it as the error warrants: after a 429
-// it waits the retry_after Discord named, after a 5xx or a network
-// failure it backs off; at most maxRetries times, waiting on the clock.
-// The pacing between calls is discordgo's: its per-route buckets hold a
-// call back until Discord's X-RateLimit headers allow it.
+// minRateWait keeps a 429 that names no wait from being retried at once.
+const minRateWait = 100 * time.Millisecond
+
+// do makes one REST call, retrying it as the error warrants, waiting on
+// the clock. A 429 is pacing, not failure: it is waited out for the
+// retry_after Discord named (the pacing transport has noted it too, for
+// the route or, when global, for every call) and tried again however
+// often it comes. After a 5xx or a network failure it backs off, at
+// most maxRetries times.
 //
 // chat names the channel of a message to a person; a refusal there
 // (403, or code 50007) wraps bot.ErrUnreachable.
 func (a *Adapter) do(ctx context.Context, chat string, call func(context.Context) error) error {
-	for attempt := 0; ; attempt++ {
-		err := a.attempt(ctx, call)
+	failures := 0
+	for {
+		err := call(ctx)
 		if err == nil {
 			return nil
 		}
-		wait, retry := a.verdict(ctx, err, attempt)
-		if !retry {
-			return final(chat, err, attempt)
+		wait, limited := rateLimited(err)
+		if !limited {
+			var retry bool
+			if wait, retry = a.verdict(ctx, err, failures); !retry {
+				return final(chat, err, failures)
+			}
+			failures++
 		}
-		a.log.Debug("discord: retrying", "chat", chat, "attempt", attempt+1, "wait", wait, "err", err)
+		a.log.Debug("discord: retrying", "chat", chat, "rate_limited", limited, "failures", failures, "wait", wait, "err", err)
 		if err := bot.Sleep(ctx, a.clock, wait); err != nil {
 			return err
 		}
 	}
 }
 
-func (a *Adapter) attempt(ctx context.Context, call func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
-	defer cancel()
-	return call(ctx)
+// rateLimited reads a 429's wait.
+func rateLimited(err error) (time.Duration, bool) {
+	var rl *discordgo.RateLimitError
+	if !errors.As(err, &rl) {
+		return 0, false
+	}
+	return max(rl.RetryAfter, minRateWait), true
 }
 
 // verdict decides whether a failed call is tried again, and after how
 // long.
-func (a *Adapter) verdict(ctx context.Context, err error, attempt int) (time.Duration, bool) {
-	if ctx.Err() != nil || attempt >= a.maxRetries {
+func (a *Adapter) verdict(ctx context.Context, err error, failures int) (time.Duration, bool) {
+	if ctx.Err() != nil || failures >= a.maxRetries {
 		return 0, false
-	}
-	var rl *discordgo.RateLimitError
-	if errors.As(err, &rl) {
-		return max(rl.RetryAfter, 0), true
 	}
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) {
 		if rest.Response != nil && rest.Response.StatusCode >= 500 {
-			return backoff(attempt), true
+			return backoff(failures), true
 		}
 		return 0, false
 	}
 	if errors.Is(err, discordgo.ErrJSONUnmarshal) {
 		return 0, false // delivered; only the answer was odd
 	}
-	return backoff(attempt), true // network trouble
+	return backoff(failures), true // network trouble
 }
 
 // final words the error the caller gets.
-func final(chat string, err error, attempt int) error {
+func final(chat string, err error, failures int) error {
 	if chat != "" && unreachable(err) {
 		return fmt.Errorf("discord: channel %s: %w: %v", chat, bot.ErrUnreachable, err)
 	}
-	if attempt > 0 {
-		return fmt.Errorf("discord: gave up after %d tries: %w", attempt+1, err)
+	if failures > 0 {
+		return fmt.Errorf("discord: gave up after %d tries: %w", failures+1, err)
 	}
 	return fmt.Errorf("discord: %w", err)
 }

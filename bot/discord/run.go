@@ -164,6 +164,7 @@ func (a *Adapter) fromMessage(m *discordgo.Message) (incoming, bool) {
 		return incoming{}, false // an attachment or a sticker alone
 	}
 	up := person(m.Author, m.ChannelID)
+	up.ID = "dc:m:" + m.ID
 	up.Text = m.Content
 	return incoming{lane: m.ChannelID, update: &up}, true
 }
@@ -192,12 +193,14 @@ func (a *Adapter) fromInteraction(ctx context.Context, q *lanes, i *discordgo.In
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent && !guild:
 		up := person(u, i.ChannelID)
+		up.ID = "dc:i:" + i.ID
 		up.LangHint = string(i.Locale)
 		up.Choice = i.MessageComponentData().CustomID
-		ack := a.acknowledge(ctx, q, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		ack := a.acknowledge(ctx, q, i, pressResponse(i, up.Choice))
 		return incoming{lane: i.ChannelID, update: &up, ack: ack}, true
 	case i.Type == discordgo.InteractionApplicationCommand && !guild:
 		up := person(u, i.ChannelID)
+		up.ID = "dc:i:" + i.ID
 		up.LangHint = string(i.Locale)
 		up.Text = commandText(i.ApplicationCommandData())
 		ack := a.acknowledge(ctx, q, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
@@ -254,23 +257,43 @@ type ack struct {
 }
 
 // acknowledge answers an interaction's callback on its own goroutine,
-// once, within Discord's three seconds: a retry would come too late.
-func (a *Adapter) acknowledge(ctx context.Context, q *lanes, i *discordgo.Interaction, resp *discordgo.InteractionResponse) *ack {
+// within Discord's three seconds from now. resp is the callback's body.
+func (a *Adapter) acknowledge(ctx context.Context, q *lanes, i *discordgo.Interaction, resp any) *ack {
 	k := &ack{done: make(chan struct{})}
+	at := a.clock.Now()
 	started := q.spawn(func() {
 		defer close(k.done)
-		ctx, cancel := context.WithTimeout(ctx, ackLimit)
-		defer cancel()
-		if err := a.session.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
-			a.log.Warn("discord: interaction not acknowledged", "interaction", i.ID, "type", resp.Type, "err", err)
-			return
-		}
-		k.ok = true
+		k.ok = a.respond(ctx, i, resp, at)
 	})
 	if !started {
 		close(k.done)
 	}
 	return k
+}
+
+// respond posts the callback. A 429 is tried again after the wait it
+// names when the answer can still arrive within ackLimit of at, by the
+// clock; any other failure, or a later one, would come too late. The
+// wall-clock timeout guards the socket.
+func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, resp any, at time.Time) bool {
+	ctx, cancel := context.WithTimeout(ctx, ackLimit)
+	defer cancel()
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	for {
+		_, err := a.session.RequestWithBucketID("POST", endpoint, resp, endpoint, discordgo.WithContext(ctx))
+		if err == nil {
+			return true
+		}
+		wait, limited := rateLimited(err)
+		if !limited || a.clock.Since(at)+wait >= ackLimit {
+			a.log.Warn("discord: interaction not acknowledged", "interaction", i.ID, "err", err)
+			return false
+		}
+		a.log.Debug("discord: acknowledgement rate limited, retrying", "interaction", i.ID, "wait", wait)
+		if bot.Sleep(ctx, a.clock, wait) != nil {
+			return false
+		}
+	}
 }
 
 // deliver hands one event over, after its acknowledgement.

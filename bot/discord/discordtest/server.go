@@ -6,6 +6,8 @@
 // shared/specs, and against the rules the description cannot say
 // (interactions answered once and within three seconds, unique
 // custom_ids, 2000-character messages); a violation fails the test.
+// EnforceRateLimits makes it answer at Discord's rate limits, with the
+// X-RateLimit headers and 429s Discord sends, on the server's clock.
 //
 //	srv := discordtest.NewServer(t, clock)
 //	a, _ := discord.New(discord.Config{Token: discordtest.Token, APIBase: srv.URL()})
@@ -83,6 +85,8 @@ type Server struct {
 	responses    []InteractionResponse
 	commands     []Command
 	gw           gateway
+	limits       *limiter // nil until EnforceRateLimits
+	rates        RateStats
 }
 
 type failure struct {
@@ -187,6 +191,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { s.log(req, rec.status) }()
 	if !s.authorized(route, r.Header.Get("Authorization")) {
 		writeError(rec, http.StatusUnauthorized, 0, "401: Unauthorized")
+		return
+	}
+	if v := s.admit(route, params, req.At, rec.Header()); v.limited {
+		writeLimited(rec, v)
 		return
 	}
 	problems := s.spec.CheckRequest(route, params, r.URL.Query(), body)

@@ -41,6 +41,7 @@ type Button struct {
 	Label    string
 	CustomID string
 	Style    int
+	Disabled bool
 }
 
 // InteractionResponse is the bot's answer to an interaction's callback.
@@ -89,7 +90,8 @@ func decodeRows(rows []any) [][]Button {
 			b, _ := it.(map[string]any)
 			style, _ := b["style"].(json.Number)
 			n, _ := style.Int64()
-			line = append(line, Button{Label: str(b["label"]), CustomID: str(b["custom_id"]), Style: int(n)})
+			disabled, _ := b["disabled"].(bool)
+			line = append(line, Button{Label: str(b["label"]), CustomID: str(b["custom_id"]), Style: int(n), Disabled: disabled})
 		}
 		out = append(out, line)
 	}
