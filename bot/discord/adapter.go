@@ -91,6 +91,7 @@ type Adapter struct {
 	maxRetries    int
 	handleRetries int
 	workers       int
+	globalRate    int // REST calls a second; <= 0: unpaced
 
 	mu    sync.Mutex
 	me    string            // the bot's user id, from READY
@@ -136,6 +137,7 @@ func New(cfg Config) (*Adapter, error) {
 		maxRetries:    max(cfg.MaxRetries, 0),
 		handleRetries: max(cfg.HandleRetries, 0),
 		workers:       cfg.Workers,
+		globalRate:    cfg.GlobalRate,
 		dms:           map[string]string{},
 	}, nil
 }
