@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/store"
+	"github.com/elmabot/elmabot/store/storetest"
+)
+
+// These tests run the real `elmabot run` binary against a fake Telegram
+// that enforces Telegram's limits (30 messages a second, one a second per
+// chat), kill it with SIGKILL in the middle of its work, start it again,
+// and count what every person received.
+
+// crashLease is the delivery lease the killed processes run with, so a
+// dead process's deliveries come back within seconds.
+const crashLease = "3s"
+
+// buildBot compiles this package's binary into a temporary folder.
+func buildBot(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and kills the real binary")
+	}
+	bin := filepath.Join(t.TempDir(), "elmabot")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// world is one course's Redis and fake Telegram, outliving the bot
+// processes that serve them.
+type world struct {
+	t     *testing.T
+	bin   string
+	redis *storetest.Server
+	store *store.Store
+	api   *telegramtest.Server
+	now   string // the course clock at the first start
+}
+
+func newWorld(t *testing.T, now string) *world {
+	srv := storetest.Start(t)
+	api := telegramtest.NewServer(t, clockwork.NewRealClock())
+	api.EnforceRate(30, time.Second)
+	return &world{t: t, bin: buildBot(t), redis: srv, store: store.New(srv.Client()), api: api, now: now}
+}
+
+// proc is one running bot process.
+type proc struct {
+	cmd  *exec.Cmd
+	logs *syncBuffer
+}
+
+// start runs the binary; the test's end kills it if still running.
+func (w *world) start() *proc {
+	w.t.Helper()
+	logs := &syncBuffer{}
+	cmd := exec.Command(w.bin, "--now", w.now, "run")
+	cmd.Env = append(os.Environ(),
+		"TELEGRAM_TOKEN="+telegramtest.Token, "TELEGRAM_API_URL="+w.api.URL(),
+		"REDIS_URL="+w.redis.URL, "ELMA_SECRET=a secret of sufficient length",
+		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, logs: logs}
+	w.t.Cleanup(func() {
+		p.kill()
+		if w.t.Failed() {
+			w.t.Logf("bot process %d log tail:\n%s", cmd.Process.Pid, tail(logs.String(), 40))
+		}
+	})
+	return p
+}
+
+// kill ends the process with SIGKILL: no shutdown code runs.
+func (p *proc) kill() {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// join registers a participant with a Telegram account directly in the
+// store, as the roster import does.
+func (w *world) join(chat int64, lang locales.Lang) store.ParticipantID {
+	w.t.Helper()
+	id := strconv.FormatInt(chat, 10)
+	p, err := w.store.CreateParticipant(context.Background(),
+		store.Participant{Name: "P" + id, Lang: lang, TimeZone: "Europe/Rome", Reminders: true, Created: time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)},
+		store.Account{Platform: store.Telegram, UserID: id, ChatID: id, Reachable: true})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p.ID
+}
+
+// count is how many messages sent to chat hold want.
+func (w *world) count(chat int64, want string) int {
+	n := 0
+	for _, o := range w.api.Outgoing(chat) {
+		n += strings.Count(o.Text, want)
+	}
+	return n
+}
+
+// await waits until ok holds, failing the test after limit.
+func (w *world) await(what string, limit time.Duration, ok func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// button finds the data of the last button sent to chat whose label
+// starts with label.
+func (w *world) button(chat int64, label string) string {
+	w.t.Helper()
+	out := w.api.Outgoing(chat)
+	for i := len(out) - 1; i >= 0; i-- {
+		for _, row := range out[i].Buttons {
+			for _, b := range row {
+				if strings.HasPrefix(b.Text, label) {
+					return b.Data
+				}
+			}
+		}
+	}
+	w.t.Fatalf("no %q button sent to %d", label, chat)
+	return ""
+}
+
+// TestKilledMidBroadcastEveryoneGetsItOnce: a broadcast to 232 people is
+// cut by SIGKILL after a few dozen sends. The restarted bot finishes it:
+// everyone gets the announcement, at most the message in flight at the
+// kill twice, and the coordinator one true report.
+func TestKilledMidBroadcastEveryoneGetsItOnce(t *testing.T) {
+	w := newWorld(t, "2022-10-24T09:00")
+	const coordinator = 7000
+	chats := []int64{coordinator}
+	if err := w.store.SetCoordinator(context.Background(), w.join(coordinator, locales.EN), true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 231 {
+		chats = append(chats, int64(7001+i))
+		w.join(chats[len(chats)-1], locales.Lang([]string{"en", "es"}[i%2]))
+	}
+	reached := func() (n int) {
+		for _, c := range chats {
+			n += min(w.count(c, "The room changed")+w.count(c, "La sala cambió"), 1)
+		}
+		return n
+	}
+	first := w.start()
+	w.api.PushMessage(coordinator, "/broadcast The room changed || La sala cambió", "en")
+	w.await("the preview", 20*time.Second, func() bool { return w.count(coordinator, "It will go to 232 participants") == 1 })
+	w.api.PushCallback(coordinator, w.button(coordinator, "Send to 232"))
+	w.await("the wave to start", 20*time.Second, func() bool { return reached() >= 40 })
+	first.kill()
+	cut := reached()
+	if cut == len(chats) {
+		t.Fatalf("the wave was over before the kill; the test needs it cut short")
+	}
+
+	w.start()
+	w.await("everyone", 60*time.Second, func() bool { return reached() == len(chats) })
+	w.await("the report", 20*time.Second, func() bool { return w.count(coordinator, "Announcement finished") > 0 })
+	time.Sleep(time.Second) // room for a repeat to show up
+	dups := 0
+	for _, c := range chats {
+		dups += w.count(c, "The room changed") + w.count(c, "La sala cambió") - 1
+	}
+	if dups > 1 {
+		t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
+	}
+	report := w.api.Outgoing(coordinator)
+	if n := w.count(coordinator, "Announcement finished"); n != 1 {
+		t.Errorf("%d reports, want 1", n)
+	}
+	last := report[len(report)-1].Text
+	if !strings.Contains(last, "delivered to 232, unreachable 0") || !strings.Contains(last, "failed 0") {
+		t.Errorf("report %q, want all 232 delivered", last)
+	}
+	t.Logf("%d of %d reached before the kill; %d repeated; %d sends refused with 429", cut, len(chats), dups, w.api.RateViolations())
+}
+
+// TestKilledMidQuizNobodyIsStranded: twelve people answer a question and
+// the bot is killed at once; then they answer the rest of the quiz and it
+// is killed again. After each restart everyone gets their next question,
+// every vote counts, and each gets the quiz's summary once.
+func TestKilledMidQuizNobodyIsStranded(t *testing.T) {
+	w := newWorld(t, "2022-10-21T17:00")
+	var chats []int64
+	ids := map[int64]store.ParticipantID{}
+	for i := range 12 {
+		c := int64(8001 + i)
+		chats = append(chats, c)
+		ids[c] = w.join(c, locales.EN)
+	}
+	p := w.start()
+	for _, c := range chats {
+		w.api.PushMessage(c, "/quiz week-1", "en")
+	}
+	polls := func(c int64) []telegramtest.Outgoing {
+		var out []telegramtest.Outgoing
+		for _, o := range w.api.Outgoing(c) {
+			if o.PollID != "" {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	w.await("the first questions", 30*time.Second, func() bool {
+		for _, c := range chats {
+			if len(polls(c)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for question := 1; question <= 5; question++ {
+		for _, c := range chats {
+			ps := polls(c)
+			poll, _ := w.api.Poll(ps[len(ps)-1].PollID)
+			w.api.PushPollAnswer(c, poll.ID, poll.Correct)
+		}
+		if question == 1 || question == 5 {
+			time.Sleep(150 * time.Millisecond)
+			p.kill()
+			p = w.start()
+		}
+		if question < 5 {
+			next := fmt.Sprintf("(%d/5)", question+1)
+			w.await("question "+next+" for everyone", 60*time.Second, func() bool {
+				for _, c := range chats {
+					if w.count(c, next) == 0 {
+						return false
+					}
+				}
+				return true
+			})
+		}
+	}
+	w.await("every summary", 60*time.Second, func() bool {
+		for _, c := range chats {
+			if w.count(c, "complete: you earned") == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(time.Second)
+	dups := 0
+	for _, c := range chats {
+		for q := 1; q <= 5; q++ {
+			if n := w.count(c, fmt.Sprintf("(%d/5)", q)); n != 1 {
+				dups += n - 1
+			}
+		}
+		tot, err := w.store.Totals(context.Background(), ids[c])
+		if err != nil || tot.Weekly != 5 {
+			t.Errorf("chat %d: weekly points %d (%v), want 5: every vote counts", c, tot.Weekly, err)
+		}
+		if n := w.count(c, "complete: you earned"); n != 1 {
+			t.Errorf("chat %d got the summary %d times", c, n)
+		}
+	}
+	if dups > 2 {
+		t.Errorf("%d repeated questions after two kills, want at most one each", dups)
+	}
+}
+
+// TestKilledAfterHandlingEffectsHappenOnce: people write to a human and
+// ask for their progress; the bot is killed right after answering, before
+// it could confirm the updates to Telegram, which delivers them again.
+// No question is stored twice and nobody is answered twice.
+func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
+	w := newWorld(t, "2022-10-24T09:00")
+	var chats []int64
+	for i := range 10 {
+		c := int64(9001 + i)
+		chats = append(chats, c)
+		w.join(c, locales.EN)
+	}
+	p := w.start()
+	for i, c := range chats {
+		if i%2 == 0 {
+			w.api.PushMessage(c, "/human Can I change my elective?", "en")
+		} else {
+			w.api.PushMessage(c, "/progress", "en")
+		}
+	}
+	w.await("every answer", 30*time.Second, func() bool {
+		for _, c := range chats {
+			if len(w.api.Outgoing(c)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	p.kill()
+	pending := w.api.Pending()
+	w.start()
+	w.await("the updates to be confirmed", 30*time.Second, func() bool { return w.api.Pending() == 0 })
+	time.Sleep(time.Second)
+	for _, c := range chats {
+		if n := len(w.api.Outgoing(c)); n != 1 {
+			t.Errorf("chat %d got %d replies, want 1", c, n)
+		}
+	}
+	open, err := w.store.OpenQuestions(context.Background())
+	if err != nil || len(open) != 5 {
+		t.Errorf("%d support questions stored (%v), want 5", len(open), err)
+	}
+	t.Logf("%d updates were unconfirmed at the kill", pending)
+}
