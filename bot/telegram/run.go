@@ -151,6 +151,9 @@ func (a *Adapter) convert(u tgbotapi.Update) incoming {
 	case u.MyChatMember != nil:
 		fromMemberUpdate(u.MyChatMember, &in)
 	}
+	if in.update != nil {
+		in.update.ID = "tg:" + strconv.Itoa(u.UpdateID)
+	}
 	return in
 }
 
