@@ -92,6 +92,9 @@ func floodRun(b *testing.B, flooding bool) []time.Duration {
 	if n := srv.RateViolations(); n > 0 {
 		b.Errorf("the bot went over Telegram's limits %d times", n)
 	}
+	if flooding {
+		b.ReportMetric(float64(len(srv.Outgoing(floodUser))), "flooder-replies")
+	}
 	return latencies(b, srv, pushed)
 }
 

@@ -207,3 +207,41 @@ func TestNormalTypistIsNeverDropped(t *testing.T) {
 		t.Errorf("the typist was sent %q, want %q", got, want)
 	}
 }
+
+// Messages that failed (a storage outage) were let in once and are owed
+// an answer: when the chat floods while they are being tried again, the
+// new messages are dropped, never those.
+func TestRetriedMessagesAreNeverShed(t *testing.T) {
+	srv, a, h := setup(t)
+	h.failFor("42", 1)
+	release := h.hold("42") // the failing attempt returns before the hold
+	var want []string
+	for i := range 3 {
+		srv.PushMessage(42, fmt.Sprintf("before %d", i), "")
+		want = append(want, fmt.Sprintf("echo: before %d", i))
+	}
+	startRun(t, a, h)
+	for len(h.updates()) < 2 { // the failure, then the retry, held
+		srv.Await("getUpdates", srv.Count("getUpdates")+1)
+	}
+	last := 0
+	for i := range 10 {
+		last = srv.PushMessage(42, fmt.Sprintf("after %d", i), "")
+	}
+	for srv.Deliveries(last) == 0 {
+		srv.Await("getUpdates", srv.Count("getUpdates")+1)
+	}
+	srv.Await("getUpdates", srv.Count("getUpdates")+1) // the flood was judged
+	release()
+	awaitConfirmed(t, srv, last)
+	for len(seen(h, "42"))-1 > len(srv.Outgoing(42)) {
+		srv.Await("sendMessage", srv.Count("sendMessage")+1)
+	}
+	got := said(srv, 42)
+	if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Errorf("the chat was sent %q, want first %q", got, want)
+	}
+	if n := count(got, "echo: slow down"); n != 1 {
+		t.Errorf("%d slow-down notices in %q, want 1: the flood after the outage was shed", n, got)
+	}
+}

@@ -102,10 +102,13 @@ func (in *intake) dispatch(ups []tgbotapi.Update) int {
 // take queues an update in its chat's lane unless the chat floods: then
 // a typed message is dropped on arrival and counts as handled, so the
 // offset moves past it at once. An update tried before was let in then,
-// and is not judged again: a storage outage must not cost anyone their
-// messages.
+// and is neither judged again nor shed later: a storage outage must not
+// cost anyone their messages.
 func (in *intake) take(u incoming, retry bool) {
-	if !u.typed || retry {
+	if retry {
+		u.typed = false
+	}
+	if !u.typed {
 		in.admit(u)
 		return
 	}

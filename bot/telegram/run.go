@@ -41,9 +41,11 @@ const privateOnly = "I only talk in private chats: open a chat with me and write
 //
 // A chat that types faster than Config.FloodBurst and FloodEvery allow,
 // or has FloodQueue typed messages queued, has the excess dropped on
-// arrival (it counts as handled); the first drop of such an episode
-// reaches h as an update with Slowdown set, so the person hears why.
-// Button presses, quiz votes and block notices are never dropped.
+// arrival, along with its typed messages still waiting behind the one
+// being handled (all count as handled); the first drop of such an
+// episode reaches h as an update with Slowdown set, so the person hears
+// why. Button presses, quiz votes and block notices are never dropped,
+// nor is an update being tried again.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	in := newIntake(ctx, a, h)
 	defer in.stop()
