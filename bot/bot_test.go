@@ -353,6 +353,25 @@ func TestUnknownCommandAndFloodLimit(t *testing.T) {
 	}
 }
 
+// The slow-down notice an adapter sends for a flooding person gets
+// through the core's own flood limit, which that person has used up, and
+// speaks their language.
+func TestSlowdownNoticePassesFloodLimit(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	lines := make([]string, 30)
+	for i := range lines {
+		lines[i] = "/help"
+	}
+	h.say("luis", lines...)
+	p := h.as("luis", "es")
+	p.out.Reset()
+	u := bot.Update{ID: "tg:7", Platform: bot.Console, UserID: "luis", ChatID: "luis", LangHint: "es", Slowdown: true}
+	if err := h.bot.Handle(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, p.out.String(), "Está escribiendo más rápido de lo que puedo responder")
+}
+
 func TestStoreOutageIsRedelivered(t *testing.T) {
 	h := newHarness(t, "2022-10-21T16:00")
 	h.say("ana", "/register Ana Lima")

@@ -34,6 +34,9 @@ const (
 	DefaultMaxRetries  = 3
 	DefaultPollTimeout = 30 * time.Second
 	DefaultWorkers     = 100 // a full getUpdates batch at once
+	DefaultFloodBurst  = 8
+	DefaultFloodEvery  = 2 * time.Second
+	DefaultFloodQueue  = 4
 )
 
 // sendTimeout bounds one outgoing call. Network deadlines run on the wall
@@ -66,7 +69,20 @@ type Config struct {
 	// one chat are always handled in order (default 100, a full batch of
 	// getUpdates: a real Bot API call takes tens of milliseconds, so
 	// throughput comes from handling many chats at once).
-	Workers    int
+	Workers int
+	// FloodBurst is how many typed messages one chat may send at once
+	// before the intake drops the excess, unread by the core (default 8;
+	// negative: never drop). Button presses, quiz votes and block
+	// notices are never dropped.
+	FloodBurst int
+	// FloodEvery is how often a chat earns one more typed message
+	// (default 2s). Slower than PerChat on purpose: a flooding chat's
+	// replies then keep up with what it is let through, so its lane
+	// stays short and cannot hold Telegram's update window still.
+	FloodEvery time.Duration
+	// FloodQueue is the most typed messages of one chat waiting or being
+	// handled at once; more are dropped (default 4).
+	FloodQueue int
 	HTTPClient *http.Client // nil: a plain client; keep its Timeout above PollTimeout
 }
 
@@ -81,6 +97,7 @@ type Adapter struct {
 	out         *Outbox
 	pollTimeout time.Duration
 	workers     int
+	shed        shedLimit
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
@@ -108,6 +125,7 @@ func New(cfg Config) (*Adapter, error) {
 		log:         cfg.Logger,
 		pollTimeout: cfg.PollTimeout,
 		workers:     cfg.Workers,
+		shed:        shedLimit{burst: cfg.FloodBurst, every: cfg.FloodEvery, queue: cfg.FloodQueue},
 	}
 	a.out = NewOutbox(OutboxConfig{
 		Clock:      cfg.Clock,
@@ -146,6 +164,19 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = pooledClient(cfg.Workers)
+	}
+	return floodDefaults(cfg)
+}
+
+func floodDefaults(cfg Config) Config {
+	if cfg.FloodBurst == 0 {
+		cfg.FloodBurst = DefaultFloodBurst
+	}
+	if cfg.FloodEvery <= 0 {
+		cfg.FloodEvery = DefaultFloodEvery
+	}
+	if cfg.FloodQueue <= 0 {
+		cfg.FloodQueue = DefaultFloodQueue
 	}
 	return cfg
 }

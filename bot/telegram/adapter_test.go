@@ -29,7 +29,7 @@ func setup(t *testing.T) (*telegramtest.Server, *telegram.Adapter, *echo) {
 func TestMessageIsHandledAndAnswered(t *testing.T) {
 	srv, a, h := setup(t)
 	srv.SetName(42, "Ana", "Pérez")
-	srv.PushMessage(42, "hello", "es-CO")
+	id := srv.PushMessage(42, "hello", "es-CO")
 	startRun(t, a, h)
 
 	sent := srv.Await("sendMessage", 1)
@@ -39,7 +39,7 @@ func TestMessageIsHandledAndAnswered(t *testing.T) {
 	if _, set := sent[0].Params["parse_mode"]; set {
 		t.Error("plain text must go without parse_mode")
 	}
-	want := bot.Update{Platform: bot.Telegram, UserID: "42", ChatID: "42", Name: "Ana Pérez", LangHint: "es-CO", Text: "hello"}
+	want := bot.Update{ID: "tg:" + strconv.Itoa(id), Platform: bot.Telegram, UserID: "42", ChatID: "42", Name: "Ana Pérez", LangHint: "es-CO", Text: "hello"}
 	if got := h.updates(); len(got) != 1 || !sameUpdate(got[0], want) {
 		t.Errorf("handler got %+v, want %+v", got, want)
 	}
@@ -89,7 +89,7 @@ func TestCommandLosesBotName(t *testing.T) {
 
 func TestCallbackIsAnsweredThenRouted(t *testing.T) {
 	srv, a, h := setup(t)
-	srv.PushCallback(42, "lang:es")
+	id := srv.PushCallback(42, "lang:es")
 	startRun(t, a, h)
 
 	srv.Await("sendMessage", 1)
@@ -102,7 +102,7 @@ func TestCallbackIsAnsweredThenRouted(t *testing.T) {
 		t.Error("the callback was answered after the reply, not promptly")
 	}
 	got := h.updates()
-	if len(got) != 1 || got[0].Choice != "lang:es" || got[0].ChatID != "42" || got[0].UserID != "42" || got[0].Text != "" {
+	if len(got) != 1 || got[0].Choice != "lang:es" || got[0].ChatID != "42" || got[0].UserID != "42" || got[0].Text != "" || got[0].ID != "tg:"+strconv.Itoa(id) {
 		t.Errorf("handler got %+v", got)
 	}
 }
@@ -185,10 +185,10 @@ func TestPollAnswerRoutedToVoter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.PushPollAnswer(77, sent.PollID, []int{2})
+	id := srv.PushPollAnswer(77, sent.PollID, []int{2})
 	startRun(t, a, h)
 	srv.Await("sendMessage", 1)
-	want := bot.Update{Platform: bot.Telegram, UserID: "77", ChatID: "77", Name: "User 77", Poll: &bot.PollAnswer{PollID: sent.PollID, Options: []int{2}}}
+	want := bot.Update{ID: "tg:" + strconv.Itoa(id), Platform: bot.Telegram, UserID: "77", ChatID: "77", Name: "User 77", Poll: &bot.PollAnswer{PollID: sent.PollID, Options: []int{2}}}
 	if got := h.updates(); len(got) != 1 || !sameUpdate(got[0], want) {
 		t.Errorf("handler got %+v", got)
 	}

@@ -688,3 +688,47 @@ func TestE2ECommandMenus(t *testing.T) {
 		t.Errorf("Spanish menu: %+v", es)
 	}
 }
+
+// A person who floods the bot hears once, in their language, that some
+// of their messages were skipped, while someone else is answered as
+// usual; Luis is not even registered.
+func TestE2EFloodGetsOneNoticeInTheirLanguage(t *testing.T) {
+	h := newE2E(t, "2022-10-21T16:00")
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice := cat.Printer(locales.ES).T("slow_down")
+	last := 0
+	for i := range 30 {
+		last = h.srv.PushMessage(luis, "hola "+strconv.Itoa(i), "es")
+	}
+	mustContain(t, h.say(ana, "/help"), "/register")
+	h.waitConfirmed(last)
+	h.waitFor("the slow-down notice", func() bool { return slices.Contains(texts(h.srv.Outgoing(luis)), notice) })
+	got := texts(h.srv.Outgoing(luis))
+	if n := count(got, notice); n != 1 {
+		t.Errorf("Luis got the notice %d times, want once; got %q", n, got)
+	}
+	if len(got) > telegram.DefaultFloodBurst+1 {
+		t.Errorf("Luis got %d replies to 30 messages, want at most %d and the notice", len(got), telegram.DefaultFloodBurst)
+	}
+}
+
+func texts(out []telegramtest.Outgoing) []string {
+	s := make([]string, len(out))
+	for i, o := range out {
+		s[i] = o.Text
+	}
+	return s
+}
+
+func count(ss []string, s string) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}

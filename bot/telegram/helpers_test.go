@@ -115,6 +115,8 @@ func describe(u bot.Update) string {
 		return fmt.Sprintf("poll %s %v", u.Poll.PollID, u.Poll.Options)
 	case u.Choice != "":
 		return "choice " + u.Choice
+	case u.Slowdown:
+		return "slow down"
 	}
 	return u.Text
 }

@@ -33,6 +33,8 @@ type intake struct {
 	lanes   map[string][]incoming // per chat: the running update, then the queued
 	next    int                   // past the highest update fetched
 	failed  bool                  // an update failed since takeFailed
+	notices int                   // slow-down notices queued or running
+	shed    *shedder
 	done    chan outcome
 	slots   chan struct{}
 }
@@ -50,6 +52,7 @@ func newIntake(ctx context.Context, a *Adapter, h bot.Handler) *intake {
 		waiting: map[int]bool{},
 		handled: map[int]bool{},
 		lanes:   map[string][]incoming{},
+		shed:    newShedder(a.shed, a.clock),
 		done:    make(chan outcome, batchSize),
 		slots:   make(chan struct{}, a.workers),
 	}
@@ -75,9 +78,9 @@ func (in *intake) pollTimeout() time.Duration {
 	return in.a.pollTimeout
 }
 
-// dispatch hands over the updates not seen before and those whose earlier
+// dispatch takes the updates not seen before and those whose earlier
 // attempt failed, each behind the earlier ones of its chat; it returns
-// how many it handed over. ups come in update order, from the offset.
+// how many it took. ups come in update order, from the offset.
 func (in *intake) dispatch(ups []tgbotapi.Update) int {
 	in.forgetGone(ups)
 	fresh := 0
@@ -87,13 +90,89 @@ func (in *intake) dispatch(ups []tgbotapi.Update) int {
 		if in.handled[id] || in.active[id] {
 			continue
 		}
+		retry := in.waiting[id]
 		delete(in.waiting, id)
-		in.active[id] = true
 		fresh++
-		in.enqueue(in.a.convert(u))
+		in.take(in.a.convert(u), retry)
 	}
 	in.forgetConfirmed()
 	return fresh
+}
+
+// take queues an update in its chat's lane unless the chat floods: then
+// a typed message is dropped on arrival and counts as handled, so the
+// offset moves past it at once. An update tried before was let in then,
+// and is neither judged again nor shed later: a storage outage must not
+// cost anyone their messages.
+func (in *intake) take(u incoming, retry bool) {
+	if retry {
+		u.typed = false
+	}
+	if !u.typed {
+		in.admit(u)
+		return
+	}
+	v := in.shed.judge(u.lane, in.typedIn(u.lane))
+	if v == admit {
+		in.admit(u)
+		return
+	}
+	in.handled[u.id] = true
+	in.shedWaiting(u.lane)
+	if v == slowDown {
+		in.a.log.Info("telegram: chat floods; dropping its typed messages", "chat", u.lane, "update", u.id)
+		in.notify(u)
+	}
+}
+
+func (in *intake) admit(u incoming) {
+	in.active[u.id] = true
+	in.enqueue(u)
+}
+
+// typedIn counts the typed messages in a lane, the running one included.
+func (in *intake) typedIn(lane string) int {
+	n := 0
+	for _, u := range in.lanes[lane] {
+		if u.typed {
+			n++
+		}
+	}
+	return n
+}
+
+// shedWaiting drops the typed messages of a flooding chat that wait
+// behind its running update: each would hold the offset for a second or
+// more (the per-chat pace of replies) while the chat's later messages
+// fill getUpdates' window.
+func (in *intake) shedWaiting(lane string) {
+	queue := in.lanes[lane]
+	if len(queue) < 2 {
+		return
+	}
+	kept := queue[:1]
+	for _, u := range queue[1:] {
+		if !u.typed {
+			kept = append(kept, u)
+			continue
+		}
+		delete(in.active, u.id)
+		in.handled[u.id] = true
+	}
+	in.lanes[lane] = kept
+}
+
+// notify queues, in the person's lane, the update that has the core
+// tell them to slow down, in place of their message. Messages in
+// groups get no notice (the bot does not talk there).
+func (in *intake) notify(u incoming) {
+	if u.update == nil {
+		return
+	}
+	note := *u.update
+	note.Text, note.Slowdown = "", true
+	in.notices++
+	in.enqueue(incoming{id: u.id, lane: u.lane, update: &note, notice: true})
 }
 
 func (in *intake) enqueue(u incoming) {
@@ -158,26 +237,50 @@ func (in *intake) drain() {
 // a failure, or once Run is stopping, the rest of the chat waits for
 // getUpdates to bring it back.
 func (in *intake) finish(o outcome) {
-	id, lane := o.in.id, o.in.lane
+	lane := o.in.lane
 	queue := in.lanes[lane][1:]
-	delete(in.active, id)
-	if o.err != nil {
-		in.a.log.Warn("telegram: handler failed", "update", id, "err", o.err)
-		in.failed = true
-		in.waiting[id] = true
-	} else {
-		in.handled[id] = true
-	}
-	if len(queue) > 0 && o.err == nil && in.ctx.Err() == nil {
+	in.record(o)
+	// A failed notice holds nothing back: its update counts as handled.
+	if len(queue) > 0 && (o.err == nil || o.in.notice) && in.ctx.Err() == nil {
 		in.lanes[lane] = queue
 		in.start(queue[0])
 		return
 	}
 	for _, u := range queue {
-		in.waiting[u.id] = true
-		delete(in.active, u.id)
+		in.putBack(u)
 	}
 	delete(in.lanes, lane)
+}
+
+// record notes how an update went.
+func (in *intake) record(o outcome) {
+	id := o.in.id
+	if o.in.notice {
+		in.notices--
+		if o.err != nil {
+			in.a.log.Info("telegram: slow-down notice not sent", "update", id, "err", o.err)
+		}
+		return
+	}
+	delete(in.active, id)
+	if o.err != nil {
+		in.a.log.Warn("telegram: handler failed", "update", id, "err", o.err)
+		in.failed = true
+		in.waiting[id] = true
+		return
+	}
+	in.handled[id] = true
+}
+
+// putBack leaves a queued update for getUpdates to bring again; a
+// notice, whose update was counted handled, is given up.
+func (in *intake) putBack(u incoming) {
+	if u.notice {
+		in.notices--
+		return
+	}
+	in.waiting[u.id] = true
+	delete(in.active, u.id)
 }
 
 // forgetGone drops the failed updates that Telegram no longer returns
@@ -212,7 +315,7 @@ func (in *intake) takeFailed() bool {
 
 // stop waits for the handlers still running, whose context is done.
 func (in *intake) stop() {
-	for len(in.active) > 0 {
+	for len(in.active) > 0 || in.notices > 0 {
 		in.finish(<-in.done)
 	}
 }

@@ -38,6 +38,14 @@ const privateOnly = "I only talk in private chats: open a chat with me and write
 // updates one getUpdates returns from the oldest one not yet handled
 // (Telegram cannot confirm past it). An update is never handed over twice
 // by the same Run once it was handled.
+//
+// A chat that types faster than Config.FloodBurst and FloodEvery allow,
+// or has FloodQueue typed messages queued, has the excess dropped on
+// arrival, along with its typed messages still waiting behind the one
+// being handled (all count as handled); the first drop of such an
+// episode reaches h as an update with Slowdown set, so the person hears
+// why. Button presses, quiz votes and block notices are never dropped,
+// nor is an update being tried again.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	in := newIntake(ctx, a, h)
 	defer in.stop()
@@ -108,6 +116,13 @@ type incoming struct {
 	update   *bot.Update // nil when there is nothing for the core
 	callback string      // a callback query to answer first
 	group    int64       // a group chat to send privateOnly to
+	// typed marks a message a person wrote, which the intake may drop
+	// when their chat floods; nothing else is ever dropped.
+	typed bool
+	// notice marks the slow-down notice for a dropped message: that
+	// update already counts as handled, so the notice holds nothing back
+	// and is not tried again.
+	notice bool
 }
 
 func (a *Adapter) deliver(ctx context.Context, h bot.Handler, in incoming) error {
@@ -151,6 +166,9 @@ func (a *Adapter) convert(u tgbotapi.Update) incoming {
 	case u.MyChatMember != nil:
 		fromMemberUpdate(u.MyChatMember, &in)
 	}
+	if in.update != nil {
+		in.update.ID = "tg:" + strconv.Itoa(u.UpdateID)
+	}
 	return in
 }
 
@@ -176,7 +194,7 @@ func fromMessage(m *tgbotapi.Message, in *incoming) {
 	in.lane = chatKey(m.Chat.ID)
 	if m.Chat.Type != "private" {
 		if strings.HasPrefix(m.Text, "/") {
-			in.group = m.Chat.ID
+			in.group, in.typed = m.Chat.ID, true
 		}
 		return
 	}
@@ -185,7 +203,7 @@ func fromMessage(m *tgbotapi.Message, in *incoming) {
 	}
 	up := person(m.From, m.Chat.ID)
 	up.Text = plainCommand(m.Text)
-	in.update = &up
+	in.update, in.typed = &up, true
 }
 
 func fromCallback(q *tgbotapi.CallbackQuery, in *incoming) {
