@@ -57,6 +57,10 @@ type Config struct {
 	Logger *slog.Logger    // nil: discard
 	// GlobalRate is messages per second across all chats (default 30).
 	GlobalRate int
+	// Spread spaces sends evenly over each second instead of sending a
+	// second's worth at once: the same rate, fewer requests on the wire
+	// at any instant, so a crash leaves fewer messages of unknown fate.
+	Spread bool
 	// PerChat is the least gap between two messages to one chat
 	// (default 1s).
 	PerChat time.Duration
@@ -132,6 +136,7 @@ func New(cfg Config) (*Adapter, error) {
 		GlobalRate: max(cfg.GlobalRate, 0),
 		PerChat:    max(cfg.PerChat, 0),
 		MaxRetries: max(cfg.MaxRetries, 0),
+		Spread:     cfg.Spread,
 		Logger:     cfg.Logger,
 	})
 	return a, nil

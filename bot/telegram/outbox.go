@@ -27,7 +27,10 @@ type OutboxConfig struct {
 	GlobalRate int             // messages per second over all chats; 0: unlimited
 	PerChat    time.Duration   // least gap between two messages to one chat; 0: none
 	MaxRetries int             // further tries after a passing failure; 0: none
-	Logger     *slog.Logger    // nil: discard
+	// Spread spaces call starts evenly (see startSlot) instead of sending
+	// a second's permits at once.
+	Spread bool
+	Logger *slog.Logger // nil: discard
 }
 
 // Outbox paces calls to Telegram. It keeps Telegram's broadcast limits
@@ -55,6 +58,9 @@ type Outbox struct {
 	waiting []chan struct{} // callers queued for a permit, oldest first
 	chats   map[string]*chatLane
 	pruneAt int
+	// nextStart is the earliest start of the next call (see startSlot).
+	spread    bool
+	nextStart time.Time
 }
 
 // chatLane serializes the calls to one chat.
@@ -78,6 +84,7 @@ func NewOutbox(cfg OutboxConfig) *Outbox {
 		global:     max(cfg.GlobalRate, 0),
 		perChat:    max(cfg.PerChat, 0),
 		maxRetries: max(cfg.MaxRetries, 0),
+		spread:     cfg.Spread,
 		free:       max(cfg.GlobalRate, 0),
 		chats:      map[string]*chatLane{},
 		pruneAt:    1024,
@@ -114,6 +121,10 @@ func (o *Outbox) Do(ctx context.Context, chat string, call func(context.Context)
 // may be written to again.
 func (o *Outbox) attempt(ctx context.Context, lane *chatLane, call func(context.Context) error) error {
 	if err := o.acquire(ctx); err != nil {
+		return err
+	}
+	if err := o.sleepUntil(ctx, o.startSlot()); err != nil {
+		o.release()
 		return err
 	}
 	err := call(ctx)
@@ -246,6 +257,23 @@ func (o *Outbox) abandon(ready chan struct{}) {
 	}
 	o.mu.Unlock()
 	o.release()
+}
+
+// startSlot spaces call starts evenly, one every 1/GlobalRate seconds,
+// instead of letting a second's permits go out in one burst: the rate is
+// the same, and far fewer requests are on the wire at any instant, so
+// the bot dying mid-wave leaves at most about one message whose fate is
+// unknown (and is sent again).
+func (o *Outbox) startSlot() time.Time {
+	now := o.clock.Now()
+	if o.global == 0 || !o.spread {
+		return now
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	at := later(now, o.nextStart)
+	o.nextStart = at.Add(time.Second / time.Duration(o.global))
+	return at
 }
 
 // releaseLater gives a permit back one second from now.

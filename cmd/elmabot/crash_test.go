@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,10 +107,15 @@ func tail(s string, n int) string {
 // join registers a participant with a Telegram account directly in the
 // store, as the roster import does.
 func (w *world) join(chat int64, lang locales.Lang) store.ParticipantID {
+	return w.joinWith(chat, lang, true)
+}
+
+// joinWith is join, with reminders on or off.
+func (w *world) joinWith(chat int64, lang locales.Lang, reminders bool) store.ParticipantID {
 	w.t.Helper()
 	id := strconv.FormatInt(chat, 10)
 	p, err := w.store.CreateParticipant(context.Background(),
-		store.Participant{Name: "P" + id, Lang: lang, TimeZone: "Europe/Rome", Reminders: true, Created: time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)},
+		store.Participant{Name: "P" + id, Lang: lang, TimeZone: "Europe/Rome", Reminders: reminders, Created: time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)},
 		store.Account{Platform: store.Telegram, UserID: id, ChatID: id, Reachable: true})
 	if err != nil {
 		w.t.Fatal(err)
@@ -161,53 +167,90 @@ func (w *world) button(chat int64, label string) string {
 // everyone gets the announcement, at most the message in flight at the
 // kill twice, and the coordinator one true report.
 func TestKilledMidBroadcastEveryoneGetsItOnce(t *testing.T) {
+	w, chats := newBroadcastWorld(t)
+	first := w.start()
+	w.beginBroadcast(chats)
+	first.kill()
+	w.start()
+	w.checkBroadcast(chats)
+}
+
+// TestReplicaFinishesAWaveWhenTheOtherIsKilled: two processes share one
+// Redis; the one that started a broadcast is killed mid-wave, and the
+// other, which never saw the coordinator's command, finishes it.
+func TestReplicaFinishesAWaveWhenTheOtherIsKilled(t *testing.T) {
+	w, chats := newBroadcastWorld(t)
+	a := w.start()
+	w.beginBroadcast(chats)
+	w.start()
+	a.kill()
+	w.checkBroadcast(chats)
+}
+
+const broadcaster = 7000
+
+func newBroadcastWorld(t *testing.T) (*world, []int64) {
 	w := newWorld(t, "2022-10-24T09:00")
-	const coordinator = 7000
-	chats := []int64{coordinator}
-	if err := w.store.SetCoordinator(context.Background(), w.join(coordinator, locales.EN), true); err != nil {
+	chats := []int64{broadcaster}
+	if err := w.store.SetCoordinator(context.Background(), w.join(broadcaster, locales.EN), true); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 231 {
 		chats = append(chats, int64(7001+i))
 		w.join(chats[len(chats)-1], locales.Lang([]string{"en", "es"}[i%2]))
 	}
-	reached := func() (n int) {
-		for _, c := range chats {
-			n += min(w.count(c, "The room changed")+w.count(c, "La sala cambió"), 1)
-		}
-		return n
-	}
-	first := w.start()
-	w.api.PushMessage(coordinator, "/broadcast The room changed || La sala cambió", "en")
-	w.await("the preview", 20*time.Second, func() bool { return w.count(coordinator, "It will go to 232 participants") == 1 })
-	w.api.PushCallback(coordinator, w.button(coordinator, "Send to 232"))
-	w.await("the wave to start", 20*time.Second, func() bool { return reached() >= 40 })
-	first.kill()
-	cut := reached()
-	if cut == len(chats) {
-		t.Fatalf("the wave was over before the kill; the test needs it cut short")
-	}
+	return w, chats
+}
 
-	w.start()
-	w.await("everyone", 60*time.Second, func() bool { return reached() == len(chats) })
-	w.await("the report", 20*time.Second, func() bool { return w.count(coordinator, "Announcement finished") > 0 })
+// announced is how many times chat got the announcement.
+func (w *world) announced(chat int64) int {
+	return w.count(chat, "course team:\nThe room changed") + w.count(chat, "equipo del curso:\nLa sala cambió")
+}
+
+func (w *world) reached(chats []int64) (n int) {
+	for _, c := range chats {
+		n += min(w.announced(c), 1)
+	}
+	return n
+}
+
+// beginBroadcast has the coordinator send an announcement to everyone and
+// returns once a few dozen have it.
+func (w *world) beginBroadcast(chats []int64) {
+	w.t.Helper()
+	w.api.PushMessage(broadcaster, "/broadcast The room changed || La sala cambió", "en")
+	w.await("the preview", 20*time.Second, func() bool { return w.count(broadcaster, "It will go to 232 participants") == 1 })
+	w.api.PushCallback(broadcaster, w.button(broadcaster, "Send to 232"))
+	w.await("the wave to start", 20*time.Second, func() bool { return w.reached(chats) >= 40 })
+}
+
+// checkBroadcast waits for the wave to reach everyone and checks that it
+// reached nobody twice (but for the message in flight at the kill) and
+// that the coordinator got one true report.
+func (w *world) checkBroadcast(chats []int64) {
+	w.t.Helper()
+	cut := w.reached(chats)
+	if cut == len(chats) {
+		w.t.Fatalf("the wave was over before the kill; the test needs it cut short")
+	}
+	w.await("everyone", 60*time.Second, func() bool { return w.reached(chats) == len(chats) })
+	w.await("the report", 20*time.Second, func() bool { return w.count(broadcaster, "Announcement finished") > 0 })
 	time.Sleep(time.Second) // room for a repeat to show up
 	dups := 0
 	for _, c := range chats {
-		dups += w.count(c, "The room changed") + w.count(c, "La sala cambió") - 1
+		dups += w.announced(c) - 1
 	}
 	if dups > 1 {
-		t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
+		w.t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
 	}
-	report := w.api.Outgoing(coordinator)
-	if n := w.count(coordinator, "Announcement finished"); n != 1 {
-		t.Errorf("%d reports, want 1", n)
+	if n := w.count(broadcaster, "Announcement finished"); n != 1 {
+		w.t.Errorf("%d reports, want 1", n)
 	}
-	last := report[len(report)-1].Text
-	if !strings.Contains(last, "delivered to 232, unreachable 0") || !strings.Contains(last, "failed 0") {
-		t.Errorf("report %q, want all 232 delivered", last)
+	out := w.api.Outgoing(broadcaster)
+	if last := out[len(out)-1].Text; !strings.Contains(last, "delivered to 232, unreachable 0") || !strings.Contains(last, "failed 0") {
+		w.t.Errorf("report %q, want all 232 delivered", last)
 	}
-	t.Logf("%d of %d reached before the kill; %d repeated; %d sends refused with 429", cut, len(chats), dups, w.api.RateViolations())
+	w.t.Logf("%d of %d reached before the kill; %d repeated; %d sends refused with 429", cut, len(chats), dups, w.api.RateViolations())
 }
 
 // TestKilledMidQuizNobodyIsStranded: twelve people answer a question and
@@ -306,16 +349,23 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	for i := range 10 {
 		c := int64(9001 + i)
 		chats = append(chats, c)
-		w.join(c, locales.EN)
+		w.joinWith(c, locales.EN, false) // no reminders: count replies only
 	}
 	p := w.start()
+	w.api.Await("setMyCommands", 3)
+	last := 0
 	for i, c := range chats {
 		if i%2 == 0 {
-			w.api.PushMessage(c, "/human Can I change my elective?", "en")
+			last = w.api.PushMessage(c, "/human Can I change my elective?", "en")
 		} else {
-			w.api.PushMessage(c, "/progress", "en")
+			last = w.api.PushMessage(c, "/progress", "en")
 		}
 	}
+	// Once the bot has fetched the updates, Telegram stops answering
+	// getUpdates: the bot handles them but cannot confirm them, as when
+	// it dies between the two.
+	w.await("the updates to be fetched", 30*time.Second, func() bool { return w.api.Deliveries(last) > 0 })
+	w.api.FailAlways("getUpdates", http.StatusBadGateway)
 	w.await("every answer", 30*time.Second, func() bool {
 		for _, c := range chats {
 			if len(w.api.Outgoing(c)) == 0 {
@@ -326,12 +376,16 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	})
 	p.kill()
 	pending := w.api.Pending()
+	if pending != len(chats) {
+		t.Fatalf("%d updates unconfirmed at the kill, want all %d", pending, len(chats))
+	}
+	w.api.Heal("getUpdates")
 	w.start()
 	w.await("the updates to be confirmed", 30*time.Second, func() bool { return w.api.Pending() == 0 })
 	time.Sleep(time.Second)
 	for _, c := range chats {
-		if n := len(w.api.Outgoing(c)); n != 1 {
-			t.Errorf("chat %d got %d replies, want 1", c, n)
+		if out := w.api.Outgoing(c); len(out) != 1 {
+			t.Errorf("chat %d got %d replies, want 1: %+v", c, len(out), out)
 		}
 	}
 	open, err := w.store.OpenQuestions(context.Background())

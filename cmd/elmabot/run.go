@@ -69,7 +69,7 @@ type platform interface {
 func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) ([]platform, error) {
 	var out []platform
 	if tgToken != "" {
-		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log})
+		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true})
 		if err != nil {
 			return nil, err
 		}
