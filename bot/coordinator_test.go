@@ -45,7 +45,7 @@ func (s *staff) from(chat int64, text string) string {
 	before := len(s.api.Outgoing(chat))
 	u := bot.Update{Platform: bot.Telegram, UserID: strconv.FormatInt(chat, 10), ChatID: strconv.FormatInt(chat, 10)}
 	if data, ok := strings.CutPrefix(text, "press:"); ok {
-		u.Choice = data
+		u.Choice, u.MessageID = data, s.messageWith(chat, data)
 	} else {
 		u.Text = text
 	}
@@ -57,6 +57,36 @@ func (s *staff) from(chat int64, text string) string {
 		out = append(out, o.Text)
 	}
 	return strings.Join(out, "\n")
+}
+
+// messageWith is the id of the latest message to chat with a button
+// carrying data, as Telegram reports it with a press; "" if none.
+func (s *staff) messageWith(chat int64, data string) string {
+	out := s.api.Outgoing(chat)
+	for i := len(out) - 1; i >= 0; i-- {
+		for _, row := range out[i].Buttons {
+			for _, b := range row {
+				if b.Data == data {
+					return strconv.Itoa(out[i].MessageID)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// buttonsOn counts the buttons chat still sees under the message that
+// held one carrying data.
+func (s *staff) buttonsOn(chat int64, id string) int {
+	n := 0
+	for _, o := range s.api.Outgoing(chat) {
+		if strconv.Itoa(o.MessageID) == id {
+			for _, row := range o.Buttons {
+				n += len(row)
+			}
+		}
+	}
+	return n
 }
 
 // button returns the data of the last button sent to chat whose label
@@ -103,7 +133,11 @@ func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
 	send := s.button(chris, "Send to 4 participants")
 	mustContain(t, s.from(ana, "press:"+send), "only course coordinators")
 
+	preview := s.messageWith(chris, send)
 	mustContain(t, s.from(chris, "press:"+send), "Sending to 4 participants")
+	if n := s.buttonsOn(chris, preview); n != 0 {
+		t.Errorf("the preview still shows %d buttons after Send", n)
+	}
 	// Everyone, the coordinator included, gets it.
 	s.waitText(chris, "Announcement finished: delivered to 4, unreachable 0 (they blocked the bot or closed their messages), failed 0")
 	mustContain(t, strings.Join(s.texts(ana), "\n"), "Announcement from the course team:\nThe plenary moves to 16:00")
@@ -124,7 +158,11 @@ func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
 	// Cancel means cancel: a later Send on the preview sends nothing.
 	s.from(chris, "/broadcast Never mind")
 	second := s.button(chris, "Send to 4 participants")
+	cancelled := s.messageWith(chris, second)
 	mustContain(t, s.from(chris, "press:"+strings.Replace(second, "send", "cancel", 1)), "Cancelled: nothing was sent.")
+	if n := s.buttonsOn(chris, cancelled); n != 0 {
+		t.Errorf("the cancelled preview still shows %d buttons", n)
+	}
 	mustContain(t, s.from(chris, "press:"+second), "no longer waiting to be sent")
 	for _, chat := range []int64{ana, luis, quiet, chris} {
 		mustNotContain(t, strings.Join(s.texts(chat), "\n"), "team:\nNever mind", "equipo del curso:\nNever mind")
@@ -188,6 +226,9 @@ func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
 	s := newStaff(t, "2022-10-24T09:00")
 	// 50 messages a second: 301 recipients take 6 s, far longer than the
 	// sends the workers can have begun when the shutdown comes.
+	if err := s.r.bot.Close(); err != nil { // only the slow process serves
+		t.Fatal(err)
+	}
 	slow := s.live(s.replicaRate(50))
 	s.r = slow
 	chats := []int64{chris}

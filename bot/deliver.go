@@ -200,7 +200,7 @@ func (b *Bot) DrainDeliveries(ctx context.Context) error {
 // finished even if ctx ends meanwhile (within the lease): a message cut
 // off mid-request may or may not have arrived.
 func (b *Bot) deliver(parent context.Context, d store.Delivery) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), b.lease()-b.lease()/8)
+	ctx, cancel := context.WithTimeout(WithBulk(context.WithoutCancel(parent)), b.lease()-b.lease()/8)
 	defer cancel()
 	outcome, expires, err := b.attempt(ctx, d)
 	retryAt := time.Time{}

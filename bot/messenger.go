@@ -38,3 +38,13 @@ var ErrUnreachable = errors.New("bot: recipient unreachable")
 type Editor interface {
 	RemoveButtons(ctx context.Context, chatID, messageID string) error
 }
+
+type bulkKey struct{}
+
+// WithBulk marks sends made under ctx as bulk (a wave's): a platform's
+// pacer lets replies to people go first, so a wave of thousands does not
+// hold up the bot's answers.
+func WithBulk(ctx context.Context) context.Context { return context.WithValue(ctx, bulkKey{}, true) }
+
+// Bulk reports whether ctx carries WithBulk.
+func Bulk(ctx context.Context) bool { b, _ := ctx.Value(bulkKey{}).(bool); return b }

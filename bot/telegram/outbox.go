@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,6 +57,7 @@ type Outbox struct {
 	mu      sync.Mutex
 	free    int             // global permits available now
 	waiting []chan struct{} // callers queued for a permit, oldest first
+	bulk    []chan struct{} // bulk callers, served when no other waits
 	chats   map[string]*chatLane
 	pruneAt int
 	// nextStart is the earliest start of the next call (see startSlot).
@@ -221,19 +223,25 @@ func (o *Outbox) prune() {
 	o.pruneAt = max(1024, 2*len(o.chats))
 }
 
-// acquire takes a global permit, queueing behind earlier callers.
+// acquire takes a global permit, queueing behind earlier callers of its
+// kind: replies to people go before bulk sends (see bot.WithBulk), so a
+// wave in progress does not hold up the bot's answers.
 func (o *Outbox) acquire(ctx context.Context) error {
 	if o.global == 0 {
 		return nil
 	}
 	o.mu.Lock()
-	if o.free > 0 && len(o.waiting) == 0 {
+	if o.free > 0 && len(o.waiting) == 0 && len(o.bulk) == 0 {
 		o.free--
 		o.mu.Unlock()
 		return nil
 	}
 	ready := make(chan struct{})
-	o.waiting = append(o.waiting, ready)
+	if bot.Bulk(ctx) {
+		o.bulk = append(o.bulk, ready)
+	} else {
+		o.waiting = append(o.waiting, ready)
+	}
 	o.mu.Unlock()
 	select {
 	case <-ready:
@@ -248,9 +256,9 @@ func (o *Outbox) acquire(ctx context.Context) error {
 // passed on.
 func (o *Outbox) abandon(ready chan struct{}) {
 	o.mu.Lock()
-	for i, w := range o.waiting {
-		if w == ready {
-			o.waiting = append(o.waiting[:i], o.waiting[i+1:]...)
+	for _, q := range []*[]chan struct{}{&o.waiting, &o.bulk} {
+		if i := slices.Index(*q, ready); i >= 0 {
+			*q = slices.Delete(*q, i, i+1)
 			o.mu.Unlock()
 			return
 		}
@@ -288,10 +296,12 @@ func (o *Outbox) releaseLater() {
 func (o *Outbox) release() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if len(o.waiting) > 0 {
-		close(o.waiting[0])
-		o.waiting = o.waiting[1:]
-		return
+	for _, q := range []*[]chan struct{}{&o.waiting, &o.bulk} {
+		if len(*q) > 0 {
+			close((*q)[0])
+			*q = (*q)[1:]
+			return
+		}
 	}
 	o.free++
 }

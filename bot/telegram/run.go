@@ -221,6 +221,9 @@ func fromCallback(q *tgbotapi.CallbackQuery, in *incoming) {
 	in.lane = chatKey(chatID)
 	up := person(q.From, chatID)
 	up.Choice = q.Data
+	if q.Message != nil {
+		up.MessageID = strconv.Itoa(q.Message.MessageID)
+	}
 	in.update = &up
 }
 

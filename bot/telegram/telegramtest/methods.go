@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -21,6 +22,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p 
 		s.sendPoll(w, p)
 	case "editMessageText":
 		s.editMessageText(w, p)
+	case "editMessageReplyMarkup":
+		s.editMessageReplyMarkup(w, p)
 	case "answerCallbackQuery", "deleteMessage":
 		writeOK(w, true)
 	case "setMyCommands":
@@ -242,6 +245,31 @@ func (s *Server) editMessageText(w http.ResponseWriter, p map[string]string) {
 	}
 	out := Outgoing{MessageID: atoi(p["message_id"]), ChatID: chatID, Text: p["text"], At: s.clock.Now()}
 	writeOK(w, s.botMessage(out))
+}
+
+// editMessageReplyMarkup replaces the buttons of a message the bot sent,
+// so Outgoing shows what the person now sees.
+func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, p map[string]string) {
+	chatID, ok := s.reachable(w, p)
+	if !ok {
+		return
+	}
+	buttons, markup := parseKeyboard(p["reply_markup"])
+	id := atoi(p["message_id"])
+	s.mu.Lock()
+	sent := s.outgoing[chatID]
+	i := slices.IndexFunc(sent, func(o Outgoing) bool { return o.MessageID == id })
+	if i >= 0 {
+		sent[i].Buttons = buttons
+	}
+	s.mu.Unlock()
+	if i < 0 {
+		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+		return
+	}
+	msg := s.botMessage(sent[i])
+	msg.ReplyMarkup = markup
+	writeOK(w, msg)
 }
 
 func (s *Server) setMyCommands(w http.ResponseWriter, p map[string]string) {

@@ -48,13 +48,14 @@ func (s *Server) PushGroupMessage(chatID, userID int64, text string) int {
 }
 
 // PushCallback queues a press on an inline button carrying data, under
-// the last message the bot sent to userID.
+// the latest message the bot sent to userID that carries such a button,
+// else under its last message (a forged or stale press).
 func (s *Server) PushCallback(userID int64, data string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	from := s.user(userID, "")
 	s.nextQuery++
-	msg := s.lastMessage(userID)
+	msg := s.messageWith(userID, data)
 	q := &apiCallbackQuery{
 		ID:           "cq" + strconv.Itoa(s.nextQuery),
 		From:         from,
@@ -126,6 +127,22 @@ func (s *Server) lastMessage(chatID int64) apiMessage {
 		out = sent[len(sent)-1]
 	}
 	return s.botMessage(out)
+}
+
+// messageWith is the bot's latest message to chatID with a button
+// carrying data, or its last message; the caller holds s.mu.
+func (s *Server) messageWith(chatID int64, data string) apiMessage {
+	sent := s.outgoing[chatID]
+	for i := len(sent) - 1; i >= 0; i-- {
+		for _, row := range sent[i].Buttons {
+			for _, b := range row {
+				if b.Data == data {
+					return s.botMessage(sent[i])
+				}
+			}
+		}
+	}
+	return s.lastMessage(chatID)
 }
 
 // push encodes and queues an update; the caller holds s.mu.
