@@ -19,8 +19,16 @@
 // HMAC over (participant, quiz, question, option), and a native poll is
 // looked up by its id in the store. The store records each answer once.
 //
-// Unprompted messages (reminders, quiz announcements, broadcasts) are
-// waves: Bot.Deliver sends a schedule.Send to everyone it concerns,
-// marking each (item, participant) before the message leaves, so that a
-// restart or a second replica never repeats it.
+// Messages that must arrive go through the durable delivery queue (see
+// store/doc.go, "Delivery"): waves (Bot.Deliver queues a schedule.Send
+// for every participant; the delivery loop, RunDeliveries, composes and
+// sends each when due), and messages composed in an update (the next quiz
+// question, a quiz summary, a support answer, a grade notice), which
+// sendOnce records with a lease before sending at once. Each is retried
+// with backoff until sent or expired; a crash repeats at most the message
+// on the wire. Plain replies to the update being handled (say) are sent
+// directly: the update itself is redelivered if handling fails.
+//
+// A platform event is handled once: its id (Update.ID) is recorded after
+// its effects, and an event delivered again is skipped.
 package bot

@@ -46,6 +46,36 @@
 // are ordered so that a crash between steps leaves nothing worse than
 // an unused id, and a retry by the same account finishes the job.
 //
+// # Delivery
+//
+// Every message that matters goes through one queue in Redis, whatever
+// the platform and whatever the kind: reminder and nudge waves, quiz
+// news, broadcasts, the next quiz question, quiz summaries, support
+// answers, grade notices and wave reports. The design is a sorted set
+// with leases (not Streams: a delivery must come back at an instant of
+// its own choosing, for retries with backoff, which a stream's pending
+// list does not give):
+//
+//   - Enqueue records each (item, recipient) once, as due, in the item's
+//     states, and adds it to the queue. Repeating it (a restart, another
+//     replica, a retried job) adds only recipients the item never had.
+//   - Claim takes what is due and moves each taken delivery's score to
+//     the end of its lease. A taker that dies never settles, so the
+//     delivery is due again when the lease ends, for any replica.
+//   - Settle records the outcome: sent, unreachable, failed (tries used
+//     up, or expired) or skipped are final and counted once; retry puts
+//     it back at the instant given, if the caller still holds the lease.
+//   - EnqueueHeld is Enqueue with the lease already taken by the caller,
+//     who sends at once (a reply's next quiz question) and settles; if
+//     the item was already queued for the recipient (a redelivered
+//     update), there is nothing to send.
+//
+// A crash thus repeats at most the messages whose request was on the
+// wire when the process died, and loses none. A wave's items are
+// composed when sent, in the recipient's language and for the time left;
+// other items carry their message as the payload. The item's counts are
+// what a coordinator's report says.
+//
 // # Keys
 //
 // Every key starts with a prefix (WithPrefix, default "elma"); <id> is a
@@ -75,12 +105,27 @@
 //	                           u instant
 //	<prefix>:link:<code>       string with expiry, the participant id;
 //	                           "!<id>" once used
-//	<prefix>:sent:<recipient>:<item>   string with expiry, a sent marker
+//	<prefix>:{dlv}:q           sorted set, the delivery queue: member
+//	                           "<item>|<recipient>", score the instant
+//	                           (ms) it is due, or its lease ends
+//	<prefix>:{dlv}:l           hash, member -> lease token of its taker
+//	<prefix>:{dlv}:a           hash, member -> failed tries so far
+//	<prefix>:{dlv}:m           hash, member -> payload (a composed message)
+//	<prefix>:{dlv}:s:<item>    hash with expiry, recipient -> state:
+//	                           d due · s sent · u unreachable · f failed ·
+//	                           x expired · k skipped
+//	<prefix>:{dlv}:n:<item>    hash with expiry, the item's count per
+//	                           state, and exp (its expiry, ms)
+//	<prefix>:{dlv}:rp          hash, item -> who hears its report
+//	<prefix>:upd:<update>      string with expiry, a handled platform event
+//	                           ("tg:<update_id>", "dc:i:<interaction id>")
 //	<prefix>:poll:<poll id>    string with expiry, JSON {p, q, k}: the
 //	                           participant, quiz and question a poll asks
 //	<prefix>:{support}:seq     counter for support question ids (s1, s2 ...)
 //	<prefix>:{support}:q       hash, question id -> JSON {p, l, t, at}
 //	<prefix>:{support}:open    sorted set of open question ids by instant
+//	<prefix>:{support}:u       hash, update -> the question it stored, so
+//	                           an update delivered again stores nothing
 //	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at}:
 //	                           a coordinator's announcement awaiting
 //	                           confirmation, then its record

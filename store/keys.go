@@ -24,10 +24,6 @@ func (s *Store) participantSeqKey() string    { return s.prefix + ":seq:particip
 func (s *Store) rosterKey(code string) string { return s.prefix + ":roster:" + code }
 func (s *Store) linkKey(code string) string   { return s.prefix + ":link:" + code }
 
-func (s *Store) sentKey(item string, to ParticipantID) string {
-	return s.prefix + ":sent:" + string(to) + ":" + item
-}
-
 // The delivery queue's keys share the hash tag {dlv}: its scripts move a
 // delivery between the queue, the leases and the item's states at once.
 func (s *Store) dlvQueueKey() string             { return s.prefix + ":{dlv}:q" }

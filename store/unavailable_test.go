@@ -51,7 +51,15 @@ func TestOperationsUnreachable(t *testing.T) {
 		},
 		"Totals":     func() error { _, err := s.Totals(ctx, "p1"); return err },
 		"AllAnswers": func() error { _, err := s.AllAnswers(ctx, "p1"); return err },
-		"MarkSent":   func() error { _, err := s.MarkSent(ctx, "x", "p1", time.Minute); return err },
+		"Enqueue": func() error {
+			_, err := s.Enqueue(ctx, "x", []string{"p1"}, start, start.Add(time.Hour), nil)
+			return err
+		},
+		"Claim": func() error { _, err := s.Claim(ctx, start, start.Add(time.Minute), 5); return err },
+		"Settle": func() error {
+			_, _, err := s.Settle(ctx, Delivery{Item: "x", Recipient: "p1"}, Sent, start)
+			return err
+		},
 		"GradeEssay": func() error {
 			_, err := s.GradeEssay(ctx, "p1", Grade{Total: 1, By: "t", At: start})
 			return err

@@ -196,6 +196,9 @@ func (a *Adapter) fromInteraction(ctx context.Context, q *lanes, i *discordgo.In
 		up.ID = "dc:i:" + i.ID
 		up.LangHint = string(i.Locale)
 		up.Choice = i.MessageComponentData().CustomID
+		if i.Message != nil {
+			up.MessageID = i.Message.ID
+		}
 		ack := a.acknowledge(ctx, q, i, pressResponse(i, up.Choice))
 		return incoming{lane: i.ChannelID, update: &up, ack: ack}, true
 	case i.Type == discordgo.InteractionApplicationCommand && !guild:

@@ -1,0 +1,27 @@
+package discord
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/elmabot/elmabot/bot"
+)
+
+var _ bot.Editor = (*Adapter)(nil)
+
+// RemoveButtons edits a message the bot sent so that it has no
+// components left, paced like any other call. The body is written here:
+// discordgo's MessageEdit also serializes its id and channel, which
+// Discord's API does not take.
+func (a *Adapter) RemoveButtons(ctx context.Context, chatID, messageID string) error {
+	body := struct {
+		Components []discordgo.MessageComponent `json:"components"`
+	}{Components: []discordgo.MessageComponent{}}
+	uri := discordgo.EndpointChannelMessage(chatID, messageID)
+	return a.do(ctx, chatID, func(ctx context.Context) error {
+		_, err := a.session.RequestWithBucketID(http.MethodPatch, uri, body, discordgo.EndpointChannelMessage(chatID, ""), discordgo.WithContext(ctx))
+		return err
+	})
+}
