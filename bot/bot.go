@@ -138,7 +138,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 	if u.Text != "" && !b.flood.allow(u.Platform, u.UserID) {
 		return nil
 	}
-	if done, err := b.cfg.Store.Handled(ctx, u.ID); done || err != nil {
+	if done, err := b.handledBefore(ctx, u); done || err != nil {
 		return b.failed(ctx, u, err) // handled before a crash: no second effect
 	}
 	r, err := b.newRequest(ctx, u)
@@ -156,10 +156,20 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 // unconfirmed update for 24 hours.
 const handledFor = 48 * time.Hour
 
+// handledBefore reports whether u was handled before the platform
+// delivered it again. Poll votes skip the check: recording an answer is
+// idempotent and says nothing twice, and votes are the busiest path.
+func (b *Bot) handledBefore(ctx context.Context, u Update) (bool, error) {
+	if u.ID == "" || u.Poll != nil {
+		return false, nil
+	}
+	return b.cfg.Store.Handled(ctx, u.ID)
+}
+
 // markHandled records that u's effects happened, so the platform
 // delivering it again (the bot died before confirming it) repeats none.
 func (b *Bot) markHandled(ctx context.Context, u Update) {
-	if u.ID == "" {
+	if u.ID == "" || u.Poll != nil {
 		return
 	}
 	if err := b.cfg.Store.MarkHandled(context.WithoutCancel(ctx), u.ID, handledFor); err != nil {

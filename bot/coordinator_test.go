@@ -269,3 +269,22 @@ func TestBroadcastCutShortResumesWithoutRepeats(t *testing.T) {
 		t.Errorf("the coordinator got %d reports, want 1", n)
 	}
 }
+
+// TestBroadcastReportCountsWhatThePlatformAnswered: people who blocked the
+// bot, and one whose chat keeps failing, are not counted as delivered.
+func TestBroadcastReportCountsWhatThePlatformAnswered(t *testing.T) {
+	s := newStaff(t, "2022-10-24T09:00")
+	const ana, gone1, gone2 = 9401, 9402, 9403
+	for _, c := range []int64{ana, gone1, gone2} {
+		s.join(c, locales.EN, "Europe/Rome", nil, true)
+	}
+	s.api.Block(gone1)
+	s.api.Block(gone2)
+	s.from(chris, "/broadcast Exam moved")
+	send := s.button(chris, "Send to 4 participants")
+	s.from(chris, "press:"+send)
+	s.waitText(chris, "Announcement finished: delivered to 2, unreachable 2")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "course team:\nExam moved")
+	// A press of the old button (the preview was edited since) reports.
+	mustContain(t, s.from(chris, "press:"+send), "delivered to 2, unreachable 2, failed 0, still to go 0")
+}

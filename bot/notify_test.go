@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -266,4 +267,39 @@ func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
 	if n := len(f.texts(done)); n != 0 {
 		t.Errorf("a participant who finished everything was nudged %d times", n)
 	}
+}
+
+// TestFailedReminderIsSentAgain: Telegram refuses a reminder; the
+// delivery queue tries it again after its backoff, on the clock, and the
+// participant gets it once.
+func TestFailedReminderIsSentAgain(t *testing.T) {
+	f := newFleet(t, "2022-10-25T15:45")
+	const ana = 1101
+	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	s := f.send("rem:w2-skills-1:15m0s:20221025T1400Z")
+	r := f.replica()
+	f.api.FailAlways("sendMessage", http.StatusBadRequest)
+	stats, err := r.bot.DeliverStats(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Due != 1 || stats.Sent != 0 || len(f.texts(ana)) != 0 {
+		t.Fatalf("after a refusal: %+v, %d messages; want it due again", stats, len(f.texts(ana)))
+	}
+	f.api.Heal("sendMessage")
+	if err := r.bot.DrainDeliveries(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.texts(ana)) != 0 {
+		t.Fatal("the retry came before its backoff")
+	}
+	f.clock.Advance(10 * time.Second) // the first backoff is 5 s, plus at most a fifth
+	stats, err = r.bot.DeliverStats(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Sent != 1 || stats.Due != 0 || len(f.texts(ana)) != 1 {
+		t.Fatalf("after the backoff: %+v, %d messages; want it sent once", stats, len(f.texts(ana)))
+	}
+	mustContain(t, f.texts(ana)[0], "Reminder: this session starts in 15 minutes.")
 }

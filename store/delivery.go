@@ -104,7 +104,7 @@ func (s *Store) enqueue(ctx context.Context, item string, recipients []string, d
 		args = append(args, r)
 	}
 	keys := []string{s.dlvQueueKey(), s.dlvStatesKey(item), s.dlvCountsKey(item), s.dlvPayloadKey(), s.dlvLeaseKey()}
-	got, err := s.scripts.dlvEnqueue.Run(ctx, s.client, keys, args...).StringSlice()
+	got, err := s.scripts.dlvEnqueue.Run(ctx, s.hot(ctx), keys, args...).StringSlice()
 	if errors.Is(err, redis.Nil) {
 		err = nil
 	}
@@ -182,7 +182,7 @@ func (s *Store) Settle(ctx context.Context, d Delivery, o Outcome, retryAt time.
 	}
 	member := d.Item + "|" + d.Recipient
 	keys := []string{s.dlvQueueKey(), s.dlvLeaseKey(), s.dlvAttemptsKey(), s.dlvPayloadKey(), s.dlvStatesKey(d.Item), s.dlvCountsKey(d.Item)}
-	n, err := s.scripts.dlvSettle.Run(ctx, s.client, keys, member, d.Recipient, string(o), d.token, retryAt.UnixMilli()).Int()
+	n, err := s.scripts.dlvSettle.Run(ctx, s.hot(ctx), keys, member, d.Recipient, string(o), d.token, retryAt.UnixMilli()).Int()
 	if err != nil {
 		return false, 0, s.fail(ctx, "settle delivery", err)
 	}

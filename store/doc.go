@@ -36,7 +36,8 @@
 // the totals together.
 //
 // The commands every answer makes (the answer script, a participant's
-// record, a poll's mapping) go through go-redis's automatic pipeliner,
+// record, a poll's mapping, the next question's delivery, the handled
+// update) go through go-redis's automatic pipeliner,
 // so concurrent answers share writes, reads and, with appendfsync
 // always, fsyncs. Each caller still waits for its own reply: batching
 // changes the cost, not what an acknowledgement means.

@@ -26,5 +26,5 @@ func (s *Store) MarkHandled(ctx context.Context, update string, ttl time.Duratio
 	if ttl <= 0 {
 		return fmt.Errorf("store: handled update ttl %v: must be positive", ttl)
 	}
-	return s.fail(ctx, "mark update handled", s.client.Set(ctx, s.handledKey(update), "1", ttl).Err())
+	return s.fail(ctx, "mark update handled", s.hot(ctx).Set(ctx, s.handledKey(update), "1", ttl).Err())
 }
