@@ -14,6 +14,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
@@ -51,7 +52,8 @@ type world struct {
 	redis *storetest.Server
 	store *store.Store
 	api   *telegramtest.Server
-	now   string // the course clock at the first start
+	dc    *discordtest.Server // nil: Telegram only
+	now   string              // the course clock at the first start
 }
 
 func newWorld(t *testing.T, now string) *world {
@@ -76,6 +78,9 @@ func (w *world) start() *proc {
 		"TELEGRAM_TOKEN="+telegramtest.Token, "TELEGRAM_API_URL="+w.api.URL(),
 		"REDIS_URL="+w.redis.URL, "ELMA_SECRET=a secret of sufficient length",
 		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease)
+	if w.dc != nil {
+		cmd.Env = append(cmd.Env, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_API_URL="+w.dc.URL())
+	}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
@@ -393,4 +398,93 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 		t.Errorf("%d support questions stored (%v), want 5", len(open), err)
 	}
 	t.Logf("%d updates were unconfirmed at the kill", pending)
+}
+
+// TestKilledMidDiscordBroadcastEveryoneGetsItOnce: the same broadcast on
+// Discord, at Discord's limits (50 requests a second, 5 messages per 5
+// seconds per channel): cut by SIGKILL, finished by the restarted bot,
+// with almost no 429s.
+func TestKilledMidDiscordBroadcastEveryoneGetsItOnce(t *testing.T) {
+	w := newWorld(t, "2022-10-24T09:00")
+	w.dc = discordtest.NewServer(t, clockwork.NewRealClock())
+	w.dc.EnforceRateLimits(discordtest.DiscordLimits())
+	const coordinator = "6000"
+	users := []string{coordinator}
+	for i := range 231 {
+		users = append(users, strconv.Itoa(6001+i))
+	}
+	for i, u := range users {
+		id, err := w.store.CreateParticipant(context.Background(),
+			store.Participant{Name: "D" + u, Lang: locales.Lang([]string{"en", "es"}[i%2]), Reminders: true, Created: time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)},
+			store.Account{Platform: store.Discord, UserID: u, ChatID: w.dc.DMChannel(u), Reachable: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u == coordinator {
+			if err := w.store.SetCoordinator(context.Background(), id.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got := func(u string) (n int) {
+		for _, m := range w.dc.Messages(w.dc.DMChannel(u)) {
+			n += strings.Count(m.Content, "course team:\nThe room changed") + strings.Count(m.Content, "equipo del curso:\nLa sala cambió")
+		}
+		return n
+	}
+	reached := func() (n int) {
+		for _, u := range users {
+			n += min(got(u), 1)
+		}
+		return n
+	}
+	first := w.start()
+	dm := w.dc.DMChannel(coordinator)
+	w.dc.PushDM(coordinator, "/broadcast The room changed || La sala cambió")
+	w.await("the preview", 30*time.Second, func() bool { return len(w.dc.Messages(dm)) > 0 })
+	send := ""
+	for _, row := range w.dc.Messages(dm)[0].Rows {
+		for _, b := range row {
+			if strings.HasPrefix(b.Label, "Send to 232") {
+				send = b.CustomID
+			}
+		}
+	}
+	if send == "" {
+		t.Fatalf("no Send button under %+v", w.dc.Messages(dm))
+	}
+	w.dc.PushButton(coordinator, dm, send, "en-US")
+	w.await("the wave to start", 30*time.Second, func() bool { return reached() >= 40 })
+	first.kill()
+	cut := reached()
+	if cut == len(users) {
+		t.Fatal("the wave was over before the kill; the test needs it cut short")
+	}
+	w.start()
+	w.await("everyone", 60*time.Second, func() bool { return reached() == len(users) })
+	report := func() string {
+		for _, m := range w.dc.Messages(dm) {
+			if strings.Contains(m.Content, "Announcement finished") {
+				return m.Content
+			}
+		}
+		return ""
+	}
+	w.await("the report", 30*time.Second, func() bool { return report() != "" })
+	time.Sleep(time.Second)
+	dups := 0
+	for _, u := range users {
+		dups += got(u) - 1
+	}
+	if dups > 1 {
+		t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
+	}
+	if r := report(); !strings.Contains(r, "delivered to 232, unreachable 0") || !strings.Contains(r, "failed 0") {
+		t.Errorf("report %q, want all 232 delivered", r)
+	}
+	st := w.dc.RateStats()
+	if st.Limited*100 > st.Requests {
+		t.Errorf("%d of %d requests answered 429, want under 1%%", st.Limited, st.Requests)
+	}
+	t.Logf("%d of %d reached before the kill; %d repeated; %d of %d requests answered 429", cut, len(users), dups, st.Limited, st.Requests)
 }
