@@ -12,9 +12,9 @@ import (
 )
 
 // Find looks for the file name in $ELMA_SPECS (a file or a folder), then
-// in shared/specs beside the repository holding the working directory,
-// then in /work/shared/specs, and says where it looked when it is
-// nowhere.
+// in shared/specs beside the repository holding the working directory
+// (../shared/specs from the module root), and says where it looked when
+// it is nowhere.
 func Find(name string) (string, error) {
 	var tried []string
 	if env := os.Getenv("ELMA_SPECS"); env != "" {
@@ -23,7 +23,6 @@ func Find(name string) (string, error) {
 	if root, ok := repoRoot(); ok {
 		tried = append(tried, filepath.Join(root, "..", "shared", "specs", name))
 	}
-	tried = append(tried, filepath.Join("/work/shared/specs", name))
 	for _, p := range tried {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
