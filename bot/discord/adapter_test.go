@@ -100,7 +100,7 @@ func TestButtonPressIsAcknowledgedBeforeTheHandler(t *testing.T) {
 	dm := srv.DMChannel(ana)
 
 	srv.PushDM(ana, "hello")
-	srv.AwaitMessages(dm, 1)
+	under := srv.AwaitMessages(dm, 1)[0]
 	id := srv.PushButton(ana, dm, "yes", "es-ES")
 	msgs := srv.AwaitMessages(dm, 2)
 
@@ -109,7 +109,7 @@ func TestButtonPressIsAcknowledgedBeforeTheHandler(t *testing.T) {
 		t.Fatalf("interaction %s answered %+v, want a deferred update (6)", id, r)
 	}
 	press := e.calls()[1]
-	want := bot.Update{ID: "dc:i:" + id, Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "user2000000000000000001", LangHint: "es-ES", Choice: "yes"}
+	want := bot.Update{ID: "dc:i:" + id, Platform: bot.Discord, UserID: ana, ChatID: dm, Name: "user2000000000000000001", LangHint: "es-ES", Choice: "yes", MessageID: under.ID}
 	if press.u != want {
 		t.Errorf("handler got %+v, want %+v", press.u, want)
 	}
