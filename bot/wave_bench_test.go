@@ -93,7 +93,7 @@ func perSecondBound(n, rate int) time.Duration {
 
 // BenchmarkTelegramWave sends one reminder to N participants with
 // Telegram accounts (default 1,000; ELMA_WAVE_N) through the core's
-// delivery path, by both of its ways (see wavePaths): the wave is queued
+// delivery path, by both of its ways (see viaDrain): the wave is queued
 // in Redis, claimed with leases by the delivery workers (as many as the
 // adapter's Pacer says), composed per recipient and sent through the
 // Telegram adapter set up as in production (GlobalRate 30, PerChat 1 s,
@@ -116,7 +116,7 @@ func perSecondBound(n, rate int) time.Duration {
 //	go test -run x -bench TelegramWave -benchtime 1x ./bot/
 //	ELMA_WAVE_N=3000 go test -run x -bench TelegramWave/loop -benchtime 1x ./bot/
 func BenchmarkTelegramWave(b *testing.B) {
-	for _, path := range wavePaths {
+	for _, path := range []string{viaDrain, viaLoop} {
 		b.Run(path, func(b *testing.B) { telegramWave(b, path) })
 	}
 }
@@ -175,7 +175,7 @@ func telegramWave(b *testing.B, path string) {
 //
 //	go test -run x -bench DiscordWave -benchtime 1x ./bot/
 func BenchmarkDiscordWave(b *testing.B) {
-	for _, path := range wavePaths {
+	for _, path := range []string{viaDrain, viaLoop} {
 		b.Run(path, func(b *testing.B) { discordWave(b, path) })
 	}
 }
@@ -229,7 +229,10 @@ func discordWave(b *testing.B, path string) {
 // sends it in the caller's time (DeliverStats, for tests and tools);
 // "loop" queues it (Deliver, as the schedule runner does) for the
 // delivery loop every replica runs (StartDeliveries), as in production.
-var wavePaths = []string{"drain", "loop"}
+const (
+	viaDrain = "drain"
+	viaLoop  = "loop"
+)
 
 // sendWave sends s through core by path; it returns when the wave was
 // about to be queued, where its deliveries stand at the end, and how
@@ -238,7 +241,7 @@ var wavePaths = []string{"drain", "loop"}
 func sendWave(b *testing.B, f *fleet, core *bot.Bot, s schedule.Send, path string) (time.Time, bot.WaveStats, int64) {
 	ctx := context.Background()
 	before := redisCommands(b, f)
-	if path == "loop" {
+	if path == viaLoop {
 		core.StartDeliveries()
 		defer core.Close()
 	}
@@ -246,9 +249,9 @@ func sendWave(b *testing.B, f *fleet, core *bot.Bot, s schedule.Send, path strin
 	var stats bot.WaveStats
 	var err error
 	switch path {
-	case "drain":
+	case viaDrain:
 		stats, err = core.DeliverStats(ctx, s)
-	case "loop":
+	case viaLoop:
 		err = core.Deliver(ctx, s)
 		stats, err = awaitWave(ctx, f.store, s.ID, err)
 	}
