@@ -145,7 +145,7 @@ func (b *Bot) RunDeliveries(ctx context.Context) {
 			continue // more may be due
 		}
 		b.reportWaves(ctx, false)
-		b.waitForWork(ctx, err != nil)
+		b.waitForWork(ctx, err != nil, len(slots) == cap(slots))
 	}
 }
 
@@ -158,13 +158,22 @@ func (b *Bot) claim(ctx context.Context, n int) ([]store.Delivery, error) {
 }
 
 // waitForWork sleeps until a delivery may be due: something queued here,
-// a slot freed, the next due instant, or the idle poll.
-func (b *Bot) waitForWork(ctx context.Context, failing bool) {
+// a slot freed, the next due instant, or the idle poll. With every slot
+// taken (full) only a freed slot makes a claim possible, so the queue's
+// next due instant is not looked at: in the middle of a wave it is
+// always now, and the loop would spin on it, a Redis call each turn
+// (hundreds per message sent), until a slot freed.
+func (b *Bot) waitForWork(ctx context.Context, failing, full bool) {
 	wait := idlePoll
-	if failing {
+	switch {
+	case failing:
 		wait = retryBase
-	} else if at, ok, err := b.cfg.Store.NextDue(ctx); err == nil && ok {
-		wait = min(wait, max(b.cfg.Clock.Until(at), 0))
+	case full:
+		// A worker pokes when it ends; the idle poll is a safety net.
+	default:
+		if at, ok, err := b.cfg.Store.NextDue(ctx); err == nil && ok {
+			wait = min(wait, max(b.cfg.Clock.Until(at), 0))
+		}
 	}
 	if wait <= 0 {
 		return

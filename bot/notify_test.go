@@ -59,6 +59,18 @@ func newFleet(t testing.TB, now string) *fleet {
 // replica starts a bot process on the fleet's store and Telegram.
 func (f *fleet) replica() *replica {
 	f.t.Helper()
+	b := f.core()
+	tg, err := telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: f.api.URL(), GlobalRate: -1, PerChat: -1})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	b.Register(tg)
+	return &replica{bot: b}
+}
+
+// core is a bot process on the fleet's store with no platform yet.
+func (f *fleet) core() *bot.Bot {
+	f.t.Helper()
 	cat, err := locales.NewCatalog()
 	if err != nil {
 		f.t.Fatal(err)
@@ -67,12 +79,7 @@ func (f *fleet) replica() *replica {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tg, err := telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: f.api.URL(), GlobalRate: -1, PerChat: -1})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	b.Register(tg)
-	return &replica{bot: b}
+	return b
 }
 
 // join creates a participant with a Telegram account (chat = user id).

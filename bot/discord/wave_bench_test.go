@@ -16,7 +16,7 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// BenchmarkDiscordWave sends one message to each of N participants
+// BenchmarkDiscordAdapterWave sends one message to each of N participants
 // (distinct DM channels, already opened, as the core stores them)
 // through Adapter.Send from a pool of concurrent senders, on the real
 // clock, against the fake Discord at Discord's limits: 50 requests a
@@ -25,9 +25,9 @@ func envInt(name string, def int) int {
 // the limits allow: the global bucket starts full, so N calls need at
 // least (N-50)/50 s after the first burst. About 20 s with the defaults:
 //
-//	go test -run x -bench DiscordWave -benchtime 1x ./bot/discord/
-//	ELMA_DC_WAVE_N=3000 ELMA_DC_WAVE_SENDERS=200 go test -run x -bench DiscordWave -benchtime 1x ./bot/discord/
-func BenchmarkDiscordWave(b *testing.B) {
+//	go test -run x -bench DiscordAdapterWave -benchtime 1x ./bot/discord/
+//	ELMA_DC_WAVE_N=3000 ELMA_DC_WAVE_SENDERS=200 go test -run x -bench DiscordAdapterWave -benchtime 1x ./bot/discord/
+func BenchmarkDiscordAdapterWave(b *testing.B) {
 	n, senders := envInt("ELMA_DC_WAVE_N", 1000), envInt("ELMA_DC_WAVE_SENDERS", 64)
 	limits := discordtest.DiscordLimits()
 	for range b.N {
