@@ -330,8 +330,12 @@ func (b *Bot) sendOnce(ctx context.Context, item, to string, msg directMsg) (sen
 	if err != nil {
 		return Sent{}, false, err
 	}
+	tag := ""
+	if msg.Reply.Quiz != nil {
+		tag = questionTag // see unsavedPoll
+	}
 	now := b.cfg.Clock.Now()
-	d, queued, err := b.cfg.Store.EnqueueHeld(ctx, item, to, now, now.Add(b.lease()), time.UnixMilli(msg.Expires), payload)
+	d, queued, err := b.cfg.Store.EnqueueHeld(ctx, item, to, tag, now, now.Add(b.lease()), time.UnixMilli(msg.Expires), payload)
 	if err != nil || !queued {
 		return Sent{}, queued, err
 	}

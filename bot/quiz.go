@@ -98,8 +98,8 @@ func (r *request) askNext(q *quiz.Quiz, done map[string]bool, item string) (aske
 }
 
 // askQuestion sends question i of q as a quiz poll (or buttons) through
-// the delivery queue, having first noted which question is being asked:
-// a vote on a poll whose id was not saved still counts (see pollAnswer).
+// the delivery queue, which also notes it as the question being asked:
+// a vote on a poll whose id was not saved still counts (see unsavedPoll).
 func (r *request) askQuestion(q *quiz.Quiz, i int, item string) error {
 	qu := &q.Questions[i]
 	lang := r.pr.Lang
@@ -114,9 +114,6 @@ func (r *request) askQuestion(q *quiz.Quiz, i int, item string) error {
 		poll.Options = append(poll.Options, opt.In(lang))
 		data := r.b.signAnswer(r.p.ID, answerData{Quiz: q.ID, Question: qu.ID, Option: o})
 		poll.Buttons = append(poll.Buttons, Button{Label: opt.In(lang), Data: data})
-	}
-	if err := r.b.cfg.Store.SetAsking(r.ctx, r.p.ID, q.ID, qu.ID); err != nil {
-		return err
 	}
 	rep := Reply{Quiz: poll}
 	if i == 0 {
@@ -171,13 +168,31 @@ func (r *request) pollAnswer() error {
 // bot's own polls, so an unknown poll is one sent just before the bot
 // died, before its id was saved: the vote must count.
 func (r *request) unsavedPoll() (store.PollRef, error) {
-	q, question, err := r.b.cfg.Store.Asking(r.ctx, r.p.ID)
+	item, err := r.b.cfg.Store.Tagged(r.ctx, questionTag, string(r.p.ID))
 	if err != nil {
 		return store.PollRef{}, err
+	}
+	q, question, ok := questionOf(item)
+	if !ok {
+		return store.PollRef{}, fmt.Errorf("bot: question delivery %q: %w", item, store.ErrNotFound)
 	}
 	ref := store.PollRef{Participant: r.p.ID, Quiz: q, Question: question}
 	r.b.log.Info("vote on an unsaved poll matched to the question asked", "poll", r.u.Poll.PollID, "quiz", q, "question", question)
 	return ref, r.b.cfg.Store.SavePoll(r.ctx, r.u.Poll.PollID, ref, pollTTL)
+}
+
+// questionTag tags question deliveries, so the latest one sent to a
+// participant can be found (see unsavedPoll).
+const questionTag = "quiz"
+
+// questionOf reads a question delivery's item, "<prefix>:[<update>:]<quiz>:<question>":
+// the quiz and question are its last two parts (ids hold no colon).
+func questionOf(item string) (quiz.ID, string, bool) {
+	parts := strings.Split(item, ":")
+	if len(parts) < 3 {
+		return "", "", false
+	}
+	return quiz.ID(parts[len(parts)-2]), parts[len(parts)-1], true
 }
 
 // answer records one answer and moves on to the next question.

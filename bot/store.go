@@ -34,8 +34,6 @@ type Store interface {
 	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)
 
 	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
-	SetAsking(ctx context.Context, id store.ParticipantID, q quiz.ID, question string) error
-	Asking(ctx context.Context, id store.ParticipantID) (quiz.ID, string, error)
 	Poll(ctx context.Context, pollID string) (store.PollRef, error)
 
 	// Unprompted sends: reminders, announcements, broadcasts.
@@ -58,7 +56,8 @@ type Store interface {
 // DeliveryQueue is the durable delivery path's storage (see store/doc.go).
 type DeliveryQueue interface {
 	Enqueue(ctx context.Context, item string, recipients []string, due, expires time.Time, payload []byte) ([]string, error)
-	EnqueueHeld(ctx context.Context, item, recipient string, now, leaseEnd, expires time.Time, payload []byte) (store.Delivery, bool, error)
+	EnqueueHeld(ctx context.Context, item, recipient, tag string, now, leaseEnd, expires time.Time, payload []byte) (store.Delivery, bool, error)
+	Tagged(ctx context.Context, tag, recipient string) (string, error)
 	Claim(ctx context.Context, now, leaseEnd time.Time, n int) ([]store.Delivery, error)
 	Settle(ctx context.Context, d store.Delivery, o store.Outcome, retryAt time.Time) (bool, int, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)

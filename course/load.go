@@ -123,6 +123,23 @@ func (s *ids) add(id string, line Line) bool {
 		return false
 	}
 	s.seen[id] = int(line)
+	if !plainID(id) {
+		s.l.probs.Add(s.l.name(s.file), int(line), "%s id %q: use only letters, digits, '-', '_' and '.'", s.what, id)
+		return false
+	}
+	return true
+}
+
+// plainID keeps ids to characters that are safe inside the names the
+// bot builds from them (delivery items "qq:<quiz>:<question>", button
+// data, Redis keys).
+func plainID(id string) bool {
+	for _, r := range id {
+		ok := r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return false
+		}
+	}
 	return true
 }
 

@@ -68,6 +68,8 @@ func (l *loader) quiz(c *Course, file string, qf *quizFile) quiz.Quiz {
 	}
 	if qf.ID == "" {
 		l.probs.Add(l.name(file), line, "quiz has no id")
+	} else if !plainID(qf.ID) {
+		l.probs.Add(l.name(file), line, "quiz id %q: use only letters, digits, '-', '_' and '.'", qf.ID)
 	}
 	l.quizKind(c, file, qf)
 	l.window(c, file, qf, &q)

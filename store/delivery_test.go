@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -144,12 +145,18 @@ func TestRetryAndOutcomes(t *testing.T) {
 func TestEnqueueHeld(t *testing.T) {
 	s, _ := testStore(t)
 	ctx := context.Background()
-	d, ok, err := s.EnqueueHeld(ctx, "qq:week-1:q2", "p1", start, start.Add(time.Minute), start.Add(time.Hour), []byte(`{"x":1}`))
+	d, ok, err := s.EnqueueHeld(ctx, "qq:week-1:q2", "p1", "quiz", start, start.Add(time.Minute), start.Add(time.Hour), []byte(`{"x":1}`))
 	if err != nil || !ok || string(d.Payload) != `{"x":1}` {
 		t.Fatalf("EnqueueHeld = %+v, %v, %v", d, ok, err)
 	}
-	if _, again, _ := s.EnqueueHeld(ctx, "qq:week-1:q2", "p1", start, start.Add(time.Minute), start.Add(time.Hour), nil); again {
+	if _, again, _ := s.EnqueueHeld(ctx, "qq:week-1:q2", "p1", "quiz", start, start.Add(time.Minute), start.Add(time.Hour), nil); again {
 		t.Fatal("the same delivery was held twice")
+	}
+	if item, err := s.Tagged(ctx, "quiz", "p1"); err != nil || item != "qq:week-1:q2" {
+		t.Fatalf("Tagged = %q, %v", item, err)
+	}
+	if _, err := s.Tagged(ctx, "quiz", "p2"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Tagged for nobody = %v, want ErrNotFound", err)
 	}
 	if got := mustClaim(t, s, start, 5); len(got) != 0 {
 		t.Fatal("a held delivery was claimable during its lease")

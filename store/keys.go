@@ -30,6 +30,7 @@ func (s *Store) dlvQueueKey() string             { return s.prefix + ":{dlv}:q" 
 func (s *Store) dlvLeaseKey() string             { return s.prefix + ":{dlv}:l" }
 func (s *Store) dlvAttemptsKey() string          { return s.prefix + ":{dlv}:a" }
 func (s *Store) dlvPayloadKey() string           { return s.prefix + ":{dlv}:m" }
+func (s *Store) dlvTagKey(tag string) string     { return s.prefix + ":{dlv}:t:" + tag }
 func (s *Store) dlvReportKey() string            { return s.prefix + ":{dlv}:rp" }
 func (s *Store) dlvStatesKey(item string) string { return s.prefix + ":{dlv}:s:" + item }
 func (s *Store) dlvCountsKey(item string) string { return s.prefix + ":{dlv}:n:" + item }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -66,39 +65,4 @@ func (s *Store) Poll(ctx context.Context, pollID string) (PollRef, error) {
 		return PollRef{}, fmt.Errorf("store: malformed poll %q: %w", pollID, err)
 	}
 	return PollRef(j), nil
-}
-
-// fAsking is the profile field naming the question last sent to the
-// participant: "<quiz id>/<question id>".
-const fAsking = "qa"
-
-// SetAsking records, before the question is sent, which question the
-// participant is being asked. A vote on a poll whose id could not be
-// saved (the bot died between sending it and saving it) is then matched
-// to this question instead of being refused.
-func (s *Store) SetAsking(ctx context.Context, id ParticipantID, q quiz.ID, question string) error {
-	if !validID(id) {
-		return fmt.Errorf("store: participant %q: %w", id, ErrNotFound)
-	}
-	err := s.hot(ctx).HSet(ctx, s.profileKey(id), fAsking, string(q)+"/"+question).Err()
-	return s.fail(ctx, "record the question asked", err)
-}
-
-// Asking returns the question last recorded by SetAsking, or ErrNotFound.
-func (s *Store) Asking(ctx context.Context, id ParticipantID) (quiz.ID, string, error) {
-	if !validID(id) {
-		return "", "", fmt.Errorf("store: participant %q: %w", id, ErrNotFound)
-	}
-	v, err := s.client.HGet(ctx, s.profileKey(id), fAsking).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", "", fmt.Errorf("store: no question asked of %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return "", "", s.fail(ctx, "read the question asked", err)
-	}
-	q, question, ok := strings.Cut(v, "/")
-	if !ok {
-		return "", "", fmt.Errorf("store: malformed question asked of %s: %q", id, v)
-	}
-	return quiz.ID(q), question, nil
 }
