@@ -24,6 +24,8 @@ func (r *request) choice() error {
 			return err
 		}
 		return r.startQuiz(quiz.ID(value), answers)
+	case "rv":
+		return r.cmdReview(value)
 	case "tz":
 		return r.setTimeZone(value)
 	case "el":

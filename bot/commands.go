@@ -30,6 +30,7 @@ func commandTable() []commandSpec {
 		{"language", anyone, (*request).cmdLanguage},
 		{"quiz", participant, (*request).cmdQuiz},
 		{"progress", participant, (*request).cmdProgress},
+		{"review", participant, (*request).cmdReview},
 		{"agenda", participant, (*request).cmdAgenda},
 		{"next", participant, (*request).cmdNext},
 		{"electives", participant, (*request).cmdElectives},

@@ -69,7 +69,7 @@ func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.Sto
 	if err != nil {
 		return err
 	}
-	return r.say(r.summaryText(q, right, totals.Total), r.summaryButtons())
+	return r.say(r.summaryText(q, right, totals.Total), r.summaryButtons(q))
 }
 
 // refuseClosed answers politely when q does not take answers now.
@@ -245,7 +245,7 @@ func (r *request) answer(a answerData, explain bool) error {
 		return err
 	}
 	text := r.summaryText(q, res.Right, res.Totals.Total)
-	msg := Reply{Text: text, Buttons: [][]Button{r.summaryButtons()}}
+	msg := Reply{Text: text, Buttons: [][]Button{r.summaryButtons(q)}}
 	return r.deliver("qs:"+string(q.ID), msg, r.now.Add(noticeLife))
 }
 
@@ -285,8 +285,12 @@ func (r *request) summaryText(q *quiz.Quiz, right []string, total int) string {
 	return r.pr.N("quiz_done", total, "Title", q.Title.In(r.pr.Lang), "Earned", earned, "Max", q.Points)
 }
 
-func (r *request) summaryButtons() []Button {
-	return []Button{{Label: r.pr.T("button_progress"), Data: "cmd:progress"}, {Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"}}
+func (r *request) summaryButtons(q *quiz.Quiz) []Button {
+	return []Button{
+		{Label: r.pr.T("button_review"), Data: "rv:" + string(q.ID)},
+		{Label: r.pr.T("button_progress"), Data: "cmd:progress"},
+		{Label: r.pr.T("button_more_quizzes"), Data: "cmd:quiz"},
+	}
 }
 
 func questionIDs(q *quiz.Quiz) []string {
