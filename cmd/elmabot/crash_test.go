@@ -30,6 +30,11 @@ import (
 // dead process's deliveries come back within seconds.
 const crashLease = "3s"
 
+// crashLeader is the leader lease and update claim of those processes:
+// a killed leader's place is taken, and the update it was handling
+// freed, within seconds.
+const crashLeader = "3s"
+
 // buildBot compiles this package's binary into a temporary folder.
 func buildBot(t *testing.T) string {
 	t.Helper()
@@ -77,7 +82,8 @@ func (w *world) start() *proc {
 	cmd.Env = append(os.Environ(),
 		"TELEGRAM_TOKEN="+telegramtest.Token, "TELEGRAM_API_URL="+w.api.URL(),
 		"REDIS_URL="+w.redis.URL, "ELMA_SECRET=a secret of sufficient length",
-		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease)
+		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease,
+		"ELMA_LEADER_TTL="+crashLeader, "ELMA_CLAIM_TTL="+crashLeader)
 	if w.dc != nil {
 		cmd.Env = append(cmd.Env, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_API_URL="+w.dc.URL())
 	}
