@@ -75,7 +75,10 @@ type proc struct {
 }
 
 // start runs the binary; the test's end kills it if still running.
-func (w *world) start() *proc {
+func (w *world) start() *proc { return w.startWith() }
+
+// startWith runs the binary with more environment, which overrides.
+func (w *world) startWith(env ...string) *proc {
 	w.t.Helper()
 	logs := &syncBuffer{}
 	cmd := exec.Command(w.bin, "--now", w.now, "run")
@@ -87,6 +90,7 @@ func (w *world) start() *proc {
 	if w.dc != nil {
 		cmd.Env = append(cmd.Env, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_API_URL="+w.dc.URL())
 	}
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
