@@ -31,7 +31,15 @@ type Config struct {
 	Flood FloodLimit
 	// Delivery tunes the durable delivery path.
 	Delivery DeliveryConfig
+	// ClaimFor is how long a replica's claim on an event it is handling
+	// lasts (default 15s): longer than handling takes, since another
+	// replica given the same event meanwhile turns it away; short,
+	// since a replica that died mid-update holds the event that long.
+	ClaimFor time.Duration
 }
+
+// DefaultClaimFor is Config.ClaimFor's default.
+const DefaultClaimFor = 15 * time.Second
 
 // Bot is the conversation. It is safe for concurrent use by several
 // adapters.
@@ -123,7 +131,8 @@ func (b *Bot) messenger(p Platform) (Messenger, error) {
 }
 
 // Handle answers one update. It returns an error only when storage is
-// unavailable, so the adapter delivers the update again later; a panic
+// unavailable, or when the same event is being handled elsewhere right
+// now (store.ErrBeingHandled), so the adapter delivers it again later; a panic
 // while handling is logged and answered with an apology instead.
 func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 	defer func() {
@@ -138,14 +147,16 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 	if u.Text != "" && !b.flood.allow(u.Platform, u.UserID) {
 		return nil
 	}
-	if done, err := b.handledBefore(ctx, u); done || err != nil {
+	claim, done, err := b.claimUpdate(ctx, u)
+	if done || err != nil {
 		return b.failed(ctx, u, err) // handled before a crash: no second effect
 	}
 	r, err := b.newRequest(ctx, u)
-	if err != nil {
-		return b.failed(ctx, u, err)
+	if err == nil {
+		err = r.dispatch()
 	}
-	if err := b.failed(ctx, u, r.dispatch()); err != nil {
+	if err := b.failed(ctx, u, err); err != nil {
+		b.release(ctx, u, claim)
 		return err
 	}
 	b.markHandled(ctx, u)
@@ -156,14 +167,32 @@ func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
 // unconfirmed update for 24 hours.
 const handledFor = 48 * time.Hour
 
-// handledBefore reports whether u was handled before the platform
-// delivered it again. Poll votes skip the check: recording an answer is
-// idempotent and says nothing twice, and votes are the busiest path.
-func (b *Bot) handledBefore(ctx context.Context, u Update) (bool, error) {
+// claimUpdate reports whether u was handled before the platform delivered it
+// again and, if not, claims it, so that a second delivery arriving while
+// this one is handled (at another replica, or a webhook retried) is
+// turned away with store.ErrBeingHandled instead of running alongside.
+// Poll votes skip both: recording an answer is idempotent and says
+// nothing twice, and votes are the busiest path.
+func (b *Bot) claimUpdate(ctx context.Context, u Update) (string, bool, error) {
 	if u.ID == "" || u.Poll != nil {
-		return false, nil
+		return "", false, nil
 	}
-	return b.cfg.Store.Handled(ctx, u.ID)
+	ttl := b.cfg.ClaimFor
+	if ttl <= 0 {
+		ttl = DefaultClaimFor
+	}
+	return b.cfg.Store.ClaimHandling(ctx, u.ID, ttl)
+}
+
+// release gives up the claim on an update whose handling failed, so its
+// redelivery is handled at once; should that fail, the claim expires.
+func (b *Bot) release(ctx context.Context, u Update, claim string) {
+	if claim == "" {
+		return
+	}
+	if err := b.cfg.Store.ReleaseHandling(context.WithoutCancel(ctx), u.ID, claim); err != nil {
+		b.log.Info("releasing an update claim", "update", u.ID, "err", err)
+	}
 }
 
 // markHandled records that u's effects happened, so the platform
@@ -182,6 +211,10 @@ func (b *Bot) markHandled(ctx context.Context, u Update) {
 func (b *Bot) failed(ctx context.Context, u Update, err error) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, store.ErrBeingHandled) {
+		b.log.Info("update being handled elsewhere; it will be delivered again", "update", u.ID)
+		return err
 	}
 	if errors.Is(err, store.ErrUnavailable) {
 		b.log.Warn("storage unavailable; update will be redelivered", "platform", u.Platform, "user", u.UserID, "err", err)

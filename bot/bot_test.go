@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -436,4 +437,37 @@ func TestPanicIsRecovered(t *testing.T) {
 	}
 	// The bot still works for the next update.
 	mustContain(t, h.say("ana", "/help"), "What I can do")
+}
+
+// An update that another replica is handling right now is turned away
+// untouched, to be delivered again; once that replica gives its claim up
+// (its handling failed), the update is handled here, and only once.
+func TestUpdateClaimedElsewhereIsTurnedAway(t *testing.T) {
+	h := newHarness(t, "2022-10-21T16:00")
+	h.say("ana", "/register Ana Lima")
+	ctx := context.Background()
+	other, _, err := h.store.ClaimHandling(ctx, "tg:42", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := h.as("ana", "en")
+	p.out.Reset()
+	u := bot.Update{ID: "tg:42", Platform: bot.Console, UserID: "ana", ChatID: "ana", Text: "/progress"}
+	if err := h.bot.Handle(ctx, u); !errors.Is(err, store.ErrBeingHandled) {
+		t.Fatalf("Handle of a claimed update: %v, want store.ErrBeingHandled", err)
+	}
+	if p.out.Len() != 0 {
+		t.Fatalf("a claimed update was answered: %q", p.out.String())
+	}
+	if err := h.store.ReleaseHandling(ctx, "tg:42", other); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := h.bot.Handle(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(p.out.String(), "Weekly quizzes"); n != 1 {
+		t.Errorf("%d progress replies, want 1:\n%s", n, p.out.String())
+	}
 }

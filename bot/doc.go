@@ -29,6 +29,9 @@
 // on the wire. Plain replies to the update being handled (say) are sent
 // directly: the update itself is redelivered if handling fails.
 //
-// A platform event is handled once: its id (Update.ID) is recorded after
-// its effects, and an event delivered again is skipped.
+// A platform event is handled once: its id (Update.ID) is claimed in
+// Redis before handling (a short-lived claim, ClaimFor) and recorded
+// after its effects. An event delivered again is skipped; one delivered
+// again while another replica still handles it is turned away with
+// store.ErrBeingHandled, for the platform to deliver later.
 package bot

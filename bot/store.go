@@ -71,7 +71,8 @@ type DeliveryQueue interface {
 
 // UpdateLog remembers which platform events were handled.
 type UpdateLog interface {
-	Handled(ctx context.Context, update string) (bool, error)
+	ClaimHandling(ctx context.Context, update string, ttl time.Duration) (claim string, done bool, err error)
+	ReleaseHandling(ctx context.Context, update, claim string) error
 	MarkHandled(ctx context.Context, update string, ttl time.Duration) error
 }
 

@@ -119,7 +119,13 @@
 //	                           state, and exp (its expiry, ms)
 //	<prefix>:{dlv}:rp          hash, item -> who hears its report
 //	<prefix>:upd:<update>      string with expiry, a handled platform event
-//	                           ("tg:<update_id>", "dc:i:<interaction id>")
+//	                           ("tg:<update_id>", "dc:i:<interaction id>"):
+//	                           "1" handled, or "p:<token>" claimed by the
+//	                           replica handling it now (short expiry)
+//	<prefix>:{lease:<name>}    string with expiry, "<fence>:<token>", the
+//	                           replica holding a leader lease such as
+//	                           "telegram:<bot id>" or "discord:<app id>"
+//	<prefix>:{lease:<name>}:fence   counter, the lease's last fence number
 //	<prefix>:poll:<poll id>    string with expiry, JSON {p, q, k}: the
 //	                           participant, quiz and question a poll asks
 //	<prefix>:{support}:seq     counter for support question ids (s1, s2 ...)

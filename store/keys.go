@@ -37,6 +37,11 @@ func (s *Store) dlvCountsKey(item string) string { return s.prefix + ":{dlv}:n:"
 
 func (s *Store) handledKey(update string) string { return s.prefix + ":upd:" + update }
 
+// A lease and its fence counter share the hash tag {lease:<name>}: the
+// acquire script reads one and bumps the other at once.
+func (s *Store) leaseKey(name string) string      { return s.prefix + ":{lease:" + name + "}" }
+func (s *Store) leaseFenceKey(name string) string { return s.prefix + ":{lease:" + name + "}:fence" }
+
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
 
 func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }

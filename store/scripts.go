@@ -39,6 +39,16 @@ var (
 	dlvClaimLua string
 	//go:embed lua/dlv_settle.lua
 	dlvSettleLua string
+	//go:embed lua/lease_acquire.lua
+	leaseAcquireLua string
+	//go:embed lua/lease_renew.lua
+	leaseRenewLua string
+	//go:embed lua/lease_release.lua
+	leaseReleaseLua string
+	//go:embed lua/handling_claim.lua
+	handlingClaimLua string
+	//go:embed lua/handling_release.lua
+	handlingReleaseLua string
 )
 
 // scripts holds one redis.Script per Lua file. Run sends EVALSHA and
@@ -59,6 +69,11 @@ type scripts struct {
 	dlvEnqueue        *redis.Script
 	dlvClaim          *redis.Script
 	dlvSettle         *redis.Script
+	leaseAcquire      *redis.Script
+	leaseRenew        *redis.Script
+	leaseRelease      *redis.Script
+	handlingClaim     *redis.Script
+	handlingRelease   *redis.Script
 }
 
 func loadScripts() scripts {
@@ -77,6 +92,11 @@ func loadScripts() scripts {
 		dlvEnqueue:        redis.NewScript(dlvEnqueueLua),
 		dlvClaim:          redis.NewScript(dlvClaimLua),
 		dlvSettle:         redis.NewScript(dlvSettleLua),
+		leaseAcquire:      redis.NewScript(leaseAcquireLua),
+		leaseRenew:        redis.NewScript(leaseRenewLua),
+		leaseRelease:      redis.NewScript(leaseReleaseLua),
+		handlingClaim:     redis.NewScript(handlingClaimLua),
+		handlingRelease:   redis.NewScript(handlingReleaseLua),
 	}
 }
 

@@ -30,6 +30,11 @@ import (
 // dead process's deliveries come back within seconds.
 const crashLease = "3s"
 
+// crashLeader is the leader lease and update claim of those processes:
+// a killed leader's place is taken, and the update it was handling
+// freed, within seconds.
+const crashLeader = "3s"
+
 // buildBot compiles this package's binary into a temporary folder.
 func buildBot(t *testing.T) string {
 	t.Helper()
@@ -70,17 +75,22 @@ type proc struct {
 }
 
 // start runs the binary; the test's end kills it if still running.
-func (w *world) start() *proc {
+func (w *world) start() *proc { return w.startWith() }
+
+// startWith runs the binary with more environment, which overrides.
+func (w *world) startWith(env ...string) *proc {
 	w.t.Helper()
 	logs := &syncBuffer{}
 	cmd := exec.Command(w.bin, "--now", w.now, "run")
 	cmd.Env = append(os.Environ(),
 		"TELEGRAM_TOKEN="+telegramtest.Token, "TELEGRAM_API_URL="+w.api.URL(),
 		"REDIS_URL="+w.redis.URL, "ELMA_SECRET=a secret of sufficient length",
-		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease)
+		"ELMA_HTTP="+freeAddr(w.t), "ELMA_LOG=text", "ELMA_DELIVERY_LEASE="+crashLease,
+		"ELMA_LEADER_TTL="+crashLeader, "ELMA_CLAIM_TTL="+crashLeader)
 	if w.dc != nil {
 		cmd.Env = append(cmd.Env, "DISCORD_TOKEN="+discordtest.Token, "DISCORD_API_URL="+w.dc.URL())
 	}
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)

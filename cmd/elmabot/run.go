@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -36,6 +37,10 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if tgToken == "" && dcToken == "" {
 		return errors.New("neither TELEGRAM_TOKEN nor DISCORD_TOKEN is set: nothing to serve (try `elmabot console` to use the bot without a token)")
 	}
+	hook, secret, webhook, err := g.webhookSettings()
+	if err != nil {
+		return err
+	}
 	d, err := g.wire(ctx, log, false)
 	if err != nil {
 		return err
@@ -45,68 +50,105 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	var routes map[string]http.Handler
+	if webhook && adapters.tg != nil {
+		routes = webhookRoute(adapters.tg, d.bot, hook, secret)
+	}
+	services, err := g.services(d, log, adapters, hook, secret)
+	if err != nil {
+		return err
+	}
 	d.bot.StartDeliveries()
 	stopJobs, err := d.startReminders(ctx, d.store.Locker(jobLockTTL))
 	if err != nil {
 		return err
 	}
 	defer stopJobs()
-	stopHTTP := g.serveHealth(d, log)
+	stopHTTP, err := g.serveHTTP(d, log, routes)
+	if err != nil {
+		return err
+	}
 	defer stopHTTP()
-	log.Info("elmabot running", "course", d.course.ID, "telegram", tgToken != "", "discord", dcToken != "", "now", d.clock.Now())
+	log.Info("elmabot running", "course", d.course.ID, "telegram", tgToken != "", "telegram_webhook", webhook, "discord", dcToken != "", "now", d.clock.Now())
 	go g.reloads(ctx, d, log)
-	return intake(ctx, log, adapters, d.bot)
+	return intake(ctx, log, services)
 }
 
-// platform is an adapter as run needs it.
-type platform interface {
-	bot.Messenger
-	Run(ctx context.Context, h bot.Handler) error
+// platforms are the adapters built for the tokens given.
+type platforms struct {
+	tg               *telegram.Adapter
+	dc               *discord.Adapter
+	tgToken, dcToken string
 }
 
 // adapters builds an adapter per token, registers it with the bot and
 // sets its command menus in English and Spanish.
-func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) ([]platform, error) {
-	var out []platform
+func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) (platforms, error) {
+	p := platforms{tgToken: tgToken, dcToken: dcToken}
 	if tgToken != "" {
 		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true})
 		if err != nil {
-			return nil, err
+			return p, err
 		}
 		if err := setCommands(ctx, tg, d.bot); err != nil {
 			log.Warn("setting the Telegram command menus", "err", err)
 		}
-		out = append(out, tg)
+		d.bot.Register(tg)
+		p.tg = tg
 	}
 	if dcToken != "" {
 		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log})
 		if err != nil {
-			return nil, err
+			return p, err
 		}
 		menus := map[string][]bot.CommandInfo{"en": d.bot.Commands("en"), "es": d.bot.Commands("es")}
 		if err := dc.SetCommands(ctx, menus); err != nil {
 			log.Warn("setting the Discord commands", "err", err)
 		}
-		out = append(out, dc)
+		d.bot.Register(dc)
+		p.dc = dc
 	}
-	for _, a := range out {
-		d.bot.Register(a)
+	return p, nil
+}
+
+// services are how each platform's events come in: Telegram by webhook
+// on every replica, or by long polling on the lease holder; Discord's
+// gateway on the lease holder.
+func (g *globals) services(d *deps, log *slog.Logger, p platforms, hook *url.URL, secret string) ([]service, error) {
+	var out []service
+	if p.tg != nil {
+		if hook != nil {
+			out = append(out, telegramWebhook(d, log, p.tg, hook, secret))
+		} else {
+			s, err := g.telegramPolling(d, log, p.tg, p.tgToken)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+	}
+	if p.dc != nil {
+		s, err := g.discordGateway(d, log, p.dc, p.dcToken)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
 
-// intake runs the adapters until ctx ends; it returns once every adapter
+// intake runs the services until ctx ends; it returns once every one
 // has finished its in-flight updates. One platform failing for good
 // (a revoked token) does not stop the others.
-func intake(ctx context.Context, log *slog.Logger, adapters []platform, h bot.Handler) error {
+func intake(ctx context.Context, log *slog.Logger, services []service) error {
 	var wg sync.WaitGroup
-	errs := make([]error, len(adapters))
-	for i, a := range adapters {
+	errs := make([]error, len(services))
+	for i, s := range services {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := a.Run(ctx, h); err != nil {
-				log.Error("platform stopped", "platform", a.Platform(), "err", err)
+			if err := s.run(ctx); err != nil {
+				log.Error("platform stopped", "platform", s.platform, "err", err)
 				errs[i] = err
 			}
 		}()
@@ -135,9 +177,11 @@ func (g *globals) logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(g.env.Stderr, nil))
 }
 
-// serveHealth answers /healthz on ELMA_HTTP (default :8080): 200 while
-// Redis answers, 503 otherwise.
-func (g *globals) serveHealth(d *deps, log *slog.Logger) func() {
+// serveHTTP answers /healthz on ELMA_HTTP (default :8080): 200 while
+// Redis answers, 503 otherwise; and serves routes (the Telegram
+// webhook). Without routes a busy address only costs the health check;
+// with them it is an error, since updates would have nowhere to go.
+func (g *globals) serveHTTP(d *deps, log *slog.Logger, routes map[string]http.Handler) (func(), error) {
 	addr := g.env.Getenv("ELMA_HTTP")
 	if addr == "" {
 		addr = ":8080"
@@ -152,18 +196,26 @@ func (g *globals) serveHealth(d *deps, log *slog.Logger) func() {
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	for path, h := range routes {
+		mux.Handle(path, h)
+	}
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		if len(routes) > 0 {
+			return nil, fmt.Errorf("ELMA_HTTP %s, where the Telegram webhook is served: %w", addr, err)
+		}
 		log.Warn("health endpoint disabled", "addr", addr, "err", err)
-		return func() {}
+		return func() {}, nil
 	}
 	go func() { _ = srv.Serve(ln) }()
+	// Shutdown lets webhook updates being handled finish before the
+	// scheduler and storage stop.
 	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-	}
+	}, nil
 }
 
 // redisLog carries go-redis's internal messages into slog.

@@ -68,8 +68,13 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 		d.Close()
 		return nil, err
 	}
+	claim, err := g.duration("ELMA_CLAIM_TTL")
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	d.bot, err = bot.New(bot.Config{Course: c, Store: d.store, Catalog: d.catalog, Clock: d.clock, Logger: log, Secret: secret,
-		Delivery: bot.DeliveryConfig{Lease: lease}})
+		Delivery: bot.DeliveryConfig{Lease: lease}, ClaimFor: claim})
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -28,6 +28,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p 
 		writeOK(w, true)
 	case "setMyCommands":
 		s.setMyCommands(w, p)
+	case "setWebhook":
+		s.setWebhook(w, p)
+	case "deleteWebhook":
+		s.deleteWebhook(w)
 	default:
 		writeError(w, http.StatusNotFound, "Not Found: telegramtest does not serve "+method, 0)
 	}
@@ -42,6 +46,11 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 		limit = 100
 	}
 	wait := time.Duration(atoi(p["timeout"])) * time.Second
+	cut, ok := s.beginPoll(w)
+	if !ok {
+		return
+	}
+	defer s.endPoll()
 	deadline := time.NewTimer(min(wait, longPollCap))
 	defer deadline.Stop()
 	for {
@@ -57,6 +66,9 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 			return
 		case <-s.closed:
 			writeUpdates(w, nil)
+			return
+		case <-cut:
+			writeError(w, http.StatusConflict, conflictPolls, 0)
 			return
 		case <-r.Context().Done():
 			return

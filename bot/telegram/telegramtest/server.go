@@ -67,6 +67,8 @@ type Server struct {
 	outgoing    map[int64][]Outgoing
 	commands    map[string][]Command
 	rate        *rateLimit
+	pollers     pollers
+	webhook     webhook
 }
 
 type queued struct {
