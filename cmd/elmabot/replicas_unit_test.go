@@ -8,7 +8,7 @@ import (
 func TestWebhookSettings(t *testing.T) {
 	for _, c := range []struct {
 		url, secret, err string
-		on              bool
+		on               bool
 	}{
 		{"", "", "", false},
 		{"https://bot.example/tg/hook", "abc_DEF-123", "", true},
