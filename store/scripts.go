@@ -39,6 +39,8 @@ var (
 	dlvClaimLua string
 	//go:embed lua/dlv_settle.lua
 	dlvSettleLua string
+	//go:embed lua/ix_apply.lua
+	ixApplyLua string
 )
 
 // scripts holds one redis.Script per Lua file. Run sends EVALSHA and
@@ -59,6 +61,7 @@ type scripts struct {
 	dlvEnqueue        *redis.Script
 	dlvClaim          *redis.Script
 	dlvSettle         *redis.Script
+	ixApply           *redis.Script
 }
 
 func loadScripts() scripts {
@@ -77,6 +80,7 @@ func loadScripts() scripts {
 		dlvEnqueue:        redis.NewScript(dlvEnqueueLua),
 		dlvClaim:          redis.NewScript(dlvClaimLua),
 		dlvSettle:         redis.NewScript(dlvSettleLua),
+		ixApply:           redis.NewScript(ixApplyLua),
 	}
 }
 
