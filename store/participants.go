@@ -53,6 +53,10 @@ type Participant struct {
 	// Marks is how far they got in each quiz they started, by quiz code
 	// (QuizCode); nil when none. Kept by RecordAnswer.
 	Marks map[string]QuizMark
+	// Points are the totals as the profile holds them; EssayGraded says
+	// whether the essay has a grade (which may be 0).
+	Points      Totals
+	EssayGraded bool
 }
 
 // QuizMark is how far a participant got in one quiz.
@@ -172,6 +176,8 @@ func decodeParticipant(id ParticipantID, h map[string]string) (Participant, erro
 		return Participant{}, fmt.Errorf("store: participant %s reminder offsets: %w", id, err)
 	}
 	p.ReminderOffsets = offsets
+	p.Points = makeTotals(int64(atoi(h[sWeekly])), int64(atoi(h[sElective])), int64(atoi(h[sEssay])), h[sSubmitted] != "")
+	p.EssayGraded = h[fGraded] == "1"
 	if ms, err := strconv.ParseInt(h[fCreated], 10, 64); err == nil {
 		p.Created = time.UnixMilli(ms).UTC()
 	}
