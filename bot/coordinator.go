@@ -51,37 +51,11 @@ func bilingual(args string) (locales.Text, bool) {
 	return locales.Text{EN: en, ES: es}, en != "" && es != ""
 }
 
-// reachable counts participants with at least one reachable account.
+// reachable counts participants with at least one reachable account,
+// from the course's counters: one round trip, whatever the course's size.
 func (b *Bot) reachable(ctx context.Context) (int, error) {
-	n := 0
-	err := b.eachParticipant(ctx, func(p *store.Participant) error {
-		if slices.ContainsFunc(p.Accounts, func(a store.Account) bool { return a.Reachable }) {
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// eachParticipant calls fn for every participant, in id order.
-func (b *Bot) eachParticipant(ctx context.Context, fn func(*store.Participant) error) error {
-	ids, err := b.cfg.Store.ParticipantIDs(ctx)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		p, err := b.cfg.Store.Participant(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(&p); err != nil {
-			return err
-		}
-	}
-	return nil
+	c, err := b.cfg.Store.Counts(ctx)
+	return c.EveryoneReachable, err
 }
 
 // cmdAnswer replies to a participant's question and closes it:
@@ -115,24 +89,25 @@ func (r *request) cmdAnswer(args string) error {
 	return r.say(r.pr.T("answer_sent", "Name", p.Name, "ID", qid))
 }
 
-// cmdFind lists participants whose name holds the given words.
+// findLimit is how many people /find lists.
+const findLimit = 20
+
+// cmdFind lists participants with a name word starting with each given
+// word, from the store's name index.
 func (r *request) cmdFind(args string) error {
-	want := fold(args)
-	if want == "" {
+	if fold(args) == "" {
 		return r.say(r.pr.T("find_usage"))
 	}
-	var lines []string
-	err := r.b.eachParticipant(r.ctx, func(p *store.Participant) error {
-		if strings.Contains(fold(p.Name), want) && len(lines) < 20 {
-			lines = append(lines, fmt.Sprintf("%s · %s · %s · %s", p.ID, p.Name, orDash(p.Cohort), p.Lang))
-		}
-		return nil
-	})
+	found, err := r.b.cfg.Store.FindByName(r.ctx, args, findLimit)
 	if err != nil {
 		return err
 	}
-	if len(lines) == 0 {
+	if len(found) == 0 {
 		return r.say(r.pr.T("find_none"))
+	}
+	lines := make([]string, len(found))
+	for i, p := range found {
+		lines[i] = fmt.Sprintf("%s · %s · %s · %s", p.ID, p.Name, orDash(p.Cohort), p.Lang)
 	}
 	return r.say(strings.Join(lines, "\n"))
 }

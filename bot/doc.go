@@ -29,6 +29,13 @@
 // on the wire. Plain replies to the update being handled (say) are sent
 // directly: the update itself is redelivered if handling fails.
 //
+// Coordinator commands read the store's course index (store/doc.go,
+// "Index"): /stats and the broadcast preview one hash, /find a prefix
+// range of the name index. Passes that must see everyone (a wave's
+// enqueue, the reminder preview's counts) go a page at a time; the
+// reminder preview decides every send for a page of profiles at once
+// (concerns), so the whole course costs one read of each participant.
+//
 // A platform event is handled once: its id (Update.ID) is claimed in
 // Redis before handling (a short-lived claim, ClaimFor) and recorded
 // after its effects. An event delivered again is skipped; one delivered

@@ -45,27 +45,33 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 	return waveStats(c), err
 }
 
-// enqueueWave queues s for every participant; it returns how many were
-// new to it.
+// enqueueWave queues s for every participant, a page of the
+// participant set at a time, so that neither this process nor one
+// script holds the whole course; it returns how many were new to it.
 func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 	now := b.cfg.Clock.Now()
 	if !now.Before(s.Expires) {
 		return 0, nil
 	}
-	ids, err := b.cfg.Store.ParticipantIDs(ctx)
-	if err != nil {
-		return 0, err
+	added := 0
+	err := b.cfg.Store.ScanParticipantIDs(ctx, wavePage, func(ids []store.ParticipantID) error {
+		to := make([]string, len(ids))
+		for i, id := range ids {
+			to[i] = string(id)
+		}
+		got, err := b.cfg.Store.Enqueue(ctx, s.ID, to, now, s.Expires, nil)
+		added += len(got)
+		return err
+	})
+	if added > 0 {
+		b.log.Info("wave queued", "send", s.ID, "recipients", added)
 	}
-	to := make([]string, len(ids))
-	for i, id := range ids {
-		to[i] = string(id)
-	}
-	added, err := b.cfg.Store.Enqueue(ctx, s.ID, to, now, s.Expires, nil)
-	if len(added) > 0 {
-		b.log.Info("wave queued", "send", s.ID, "recipients", len(added))
-	}
-	return len(added), err
+	return added, err
 }
+
+// wavePage is how many recipients one Enqueue takes: one script that
+// keeps Redis busy for about a millisecond.
+const wavePage = 1000
 
 // attemptWave composes wave d.Item for its recipient, now, and sends it.
 func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
@@ -122,26 +128,54 @@ func (b *Bot) wave(ctx context.Context, item string) (schedule.Send, bool, error
 // Audience counts the participants s would be sent to now, marking and
 // sending nothing: the coordinators' preview.
 func (b *Bot) Audience(ctx context.Context, s schedule.Send) (int, error) {
-	st := b.cfg.Store
-	ids, err := st.ParticipantIDs(ctx)
+	n, err := b.Audiences(ctx, []schedule.Send{s})
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, id := range ids {
-		p, err := st.Participant(ctx, id)
-		if err != nil {
-			return 0, err
+	return n[0], nil
+}
+
+// Audiences counts the recipients of each send in one paged pass over
+// the participants, deciding from each profile alone (concerns) what
+// compose would decide: the preview of a whole course costs one read of
+// each participant, not one per send.
+func (b *Bot) Audiences(ctx context.Context, sends []schedule.Send) ([]int, error) {
+	counts := make([]int, len(sends))
+	err := b.cfg.Store.EachParticipants(ctx, func(ps []store.Participant) error {
+		for i := range ps {
+			for j := range sends {
+				if b.concerns(&ps[i], &sends[j]) {
+					counts[j]++
+				}
+			}
 		}
-		text, err := b.compose(ctx, &p, s, b.cfg.Clock.Now())
-		if err != nil {
-			return 0, err
-		}
-		if text != "" {
-			n++
-		}
+		return nil
+	})
+	return counts, err
+}
+
+// concerns reports whether compose would write s for p: the same rules,
+// with the quizzes p started and finished read from the profile's marks
+// instead of the answers.
+func (b *Bot) concerns(p *store.Participant, s *schedule.Send) bool {
+	if s.Kind == schedule.Broadcast || s.Kind == schedule.CourseSummary {
+		return true
 	}
-	return n, nil
+	if p.Created.After(s.At) || !p.Reminders {
+		return false
+	}
+	switch s.Kind {
+	case schedule.Reminder:
+		return b.wantsOffset(p, s.Offset) && b.follows(p, s.Event)
+	case schedule.QuizOpens:
+		q := s.Quizzes[0]
+		return b.followsQuiz(p, q) && p.Marks[store.QuizCode(q.ID)].Answered == 0
+	case schedule.QuizNudge:
+		return slices.ContainsFunc(s.Quizzes, func(q *quiz.Quiz) bool {
+			return p.Marks[store.QuizCode(q.ID)].Answered < len(q.Questions) && b.followsQuiz(p, q)
+		})
+	}
+	return false
 }
 
 // errNowhere: the participant has no account the bot can write to.

@@ -212,7 +212,10 @@ func (r *request) answer(a answerData, explain bool) error {
 		_, err := r.refuseClosed(q)
 		return err
 	}
-	correct, points := qu.Grade(a.Option)
+	// The store is given the question's points right or wrong: it adds
+	// them only to a correct answer, and counts them as answered.
+	correct, _ := qu.Grade(a.Option)
+	points := qu.Points
 	res, err := r.b.cfg.Store.RecordAnswer(r.ctx, store.Answer{
 		Participant: r.p.ID, Quiz: q.ID, Question: qu.ID, Option: a.Option,
 		Correct: correct, Points: points, Kind: q.Kind, At: r.now,

@@ -32,12 +32,25 @@ func (r *request) cmdStats(string) error {
 	return r.say(r.renderNumbers(n))
 }
 
+// numbers reads the course's counters (store.Counts): one round trip,
+// whatever the size of the course.
 func (r *request) numbers() (courseNumbers, error) {
-	n := courseNumbers{byLang: map[string]int{}, byCohort: map[string]int{}, tiers: map[quiz.Tier]int{}, completed: map[quiz.ID]int{}}
-	err := r.b.eachParticipant(r.ctx, func(p *store.Participant) error {
-		return r.count(&n, p)
-	})
+	c, err := r.b.cfg.Store.Counts(r.ctx)
 	if err != nil {
+		return courseNumbers{}, err
+	}
+	n := courseNumbers{
+		participants: c.Participants, reachable: c.Reachable,
+		byLang: map[string]int{}, byCohort: c.ByCohort, tiers: map[quiz.Tier]int{}, completed: map[quiz.ID]int{},
+		essaysSubmitted: c.EssaysSubmitted, essaysGraded: c.EssaysGraded, gradeSum: c.GradeSum,
+	}
+	for lang, k := range c.ByLang {
+		n.byLang[string(langOf(&store.Participant{Lang: locales.Lang(lang)}))] += k
+	}
+	for _, q := range r.course().Bank.Quizzes {
+		n.completed[q.ID] = c.Completed[store.QuizCode(q.ID)]
+	}
+	if err := r.countTiers(&n, c.Standings); err != nil {
 		return n, err
 	}
 	qs, err := r.b.cfg.Store.OpenQuestions(r.ctx)
@@ -45,40 +58,78 @@ func (r *request) numbers() (courseNumbers, error) {
 	return n, err
 }
 
-// count adds one participant to the numbers.
-func (r *request) count(n *courseNumbers, p *store.Participant) error {
-	if p.Coordinator {
-		return nil
-	}
-	n.participants++
-	if slices.ContainsFunc(p.Accounts, func(a store.Account) bool { return a.Reachable }) {
-		n.reachable++
-	}
-	n.byLang[string(langOf(p))]++
-	n.byCohort[p.Cohort]++
-	who := &request{b: r.b, c: r.c, ctx: r.ctx, now: r.now, p: p, pr: r.pr}
-	rec, err := who.record()
-	if err != nil {
-		return err
-	}
-	prog := who.progressOf(rec)
-	n.tiers[prog.Tier]++
-	if prog.Tier < quiz.Achievement && prog.AchievementPossible {
-		n.achievementPossible++
-	}
-	if rec.essay.Submitted {
-		n.essaysSubmitted++
-	}
-	if g := rec.essay.Grade; g != nil {
-		n.essaysGraded++
-		n.gradeSum += g.Total
-	}
-	for _, q := range r.course().Bank.Quizzes {
-		if len(rec.answers[q.ID]) == len(q.Questions) {
-			n.completed[q.ID]++
+// countTiers applies the certificate rules to the points histogram.
+// Which certificates are still possible depends on the points still
+// open: while no quiz has closed (or once all have) they follow from the
+// answered points each cell carries. Between the two, which quizzes each
+// participant answered matters, and a paged pass finds out.
+func (r *request) countTiers(n *courseNumbers, cells []store.Standing) error {
+	bank := &r.course().Bank
+	closed := 0
+	for i := range bank.Quizzes {
+		if bank.Quizzes[i].ClosedAt(r.now) {
+			closed++
 		}
 	}
+	staggered := closed > 0 && closed < len(bank.Quizzes)
+	for _, c := range cells {
+		prog := r.cellProgress(c, closed == 0)
+		n.tiers[prog.Tier] += c.Count
+		if !staggered && prog.Tier < quiz.Achievement && prog.AchievementPossible {
+			n.achievementPossible += c.Count
+		}
+	}
+	if staggered {
+		return r.countPossible(n)
+	}
 	return nil
+}
+
+// cellProgress is the progress of everyone in histogram cell c. With
+// allOpen, the cell's answered points are no longer obtainable.
+func (r *request) cellProgress(c store.Standing, allOpen bool) quiz.Progress {
+	rules := r.course().Rules
+	prog := rules.Progress(quiz.Standing{Weekly: c.Total, EssaySubmitted: c.Submitted, EssayGraded: c.Graded}, &r.course().Bank, r.now)
+	if allOpen {
+		prog.Reachable -= c.Answered
+	}
+	essayPossible := !prog.EssayMissing || rules.EssayAccepted(r.now)
+	prog.AchievementPossible = prog.Total+prog.Reachable >= rules.Achievement && essayPossible
+	return prog
+}
+
+// countPossible counts, in one paged pass, who can still reach the
+// certificate of achievement while some quizzes are closed and others
+// not. A quiz's answered points are its answered questions times its
+// points per question, exact for quizzes whose questions weigh the same.
+func (r *request) countPossible(n *courseNumbers) error {
+	return r.b.cfg.Store.EachParticipants(r.ctx, func(ps []store.Participant) error {
+		for i := range ps {
+			if ps[i].Coordinator {
+				continue
+			}
+			if prog := r.markedProgress(&ps[i]); prog.Tier < quiz.Achievement && prog.AchievementPossible {
+				n.achievementPossible++
+			}
+		}
+		return nil
+	})
+}
+
+// markedProgress is p's progress from its profile alone: totals and
+// quiz marks.
+func (r *request) markedProgress(p *store.Participant) quiz.Progress {
+	rules, bank := r.course().Rules, &r.course().Bank
+	prog := rules.Progress(quiz.Standing{Weekly: p.Points.Total, EssaySubmitted: p.Points.EssaySubmitted, EssayGraded: p.EssayGraded}, bank, r.now)
+	for i := range bank.Quizzes {
+		q := &bank.Quizzes[i]
+		if m, ok := p.Marks[store.QuizCode(q.ID)]; ok && !q.ClosedAt(r.now) && len(q.Questions) > 0 {
+			prog.Reachable -= min(m.Answered, len(q.Questions)) * q.Points / len(q.Questions)
+		}
+	}
+	essayPossible := !prog.EssayMissing || rules.EssayAccepted(r.now)
+	prog.AchievementPossible = prog.Total+prog.Reachable >= rules.Achievement && essayPossible
+	return prog
 }
 
 func (r *request) renderNumbers(n courseNumbers) string {

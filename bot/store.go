@@ -36,9 +36,15 @@ type Store interface {
 	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
 	Poll(ctx context.Context, pollID string) (store.PollRef, error)
 
-	// Unprompted sends: reminders, announcements, broadcasts.
-	ParticipantIDs(ctx context.Context) ([]store.ParticipantID, error)
+	// Unprompted sends: reminders, announcements, broadcasts. Passes
+	// over the course go a page at a time.
+	ScanParticipantIDs(ctx context.Context, page int, fn func([]store.ParticipantID) error) error
+	EachParticipants(ctx context.Context, fn func([]store.Participant) error) error
 	Participant(ctx context.Context, id store.ParticipantID) (store.Participant, error)
+
+	// The course's counters and name index.
+	Counts(ctx context.Context) (store.CourseCounts, error)
+	FindByName(ctx context.Context, query string, limit int) ([]store.Participant, error)
 
 	// Coordinator tools.
 	CloseQuestion(ctx context.Context, qid string) error

@@ -96,6 +96,9 @@ func (r *Rules) essayStillOpen(s Standing, now time.Time) int {
 	return 0
 }
 
+// EssayAccepted reports whether an essay may still be submitted at now.
+func (r *Rules) EssayAccepted(now time.Time) bool { return r.essayAccepted(now) }
+
 // essayAccepted reports whether an essay may still be submitted at now.
 func (r *Rules) essayAccepted(now time.Time) bool {
 	return r.Essay.Deadline.IsZero() || now.Before(r.Essay.Deadline)

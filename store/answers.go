@@ -129,7 +129,13 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer) (AnswerResult, error
 	if err != nil {
 		return AnswerResult{}, err
 	}
-	return decodeAnswerReply(a.Participant, r)
+	res, err := decodeAnswerReply(a.Participant, r)
+	if err != nil {
+		return res, err
+	}
+	// A repeat is applied too: it changes nothing, unless the first
+	// apply was lost, which it then makes good.
+	return res, s.indexReply(ctx, a.Participant, r, 10)
 }
 
 func decodeAnswerReply(id ParticipantID, r reply) (AnswerResult, error) {

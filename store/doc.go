@@ -92,6 +92,10 @@
 //	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
 //	    w weekly points · e elective points · x essay points
 //	    xs essay submitted at (absent: not submitted)
+//	    xg 1 once the essay is graded · ap points of every answered
+//	    question, right or wrong · q<quiz code> questions of the quiz
+//	    answered, then "c" once all are · kv changes to the profile
+//	    (the version the course index orders them by)
 //	<prefix>:{<id>}:a          hash, the answers
 //	    <quiz code><question id>   <instant><option, 2 digits><1|0 correct>
 //	<prefix>:{<id>}:e          list, essay grades as JSON, oldest first;
@@ -138,6 +142,35 @@
 //	                           confirmation, then its record
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
 //	                           (a random token, so only its holder frees it)
+//	<prefix>:{ix}:n            hash, the course's counters (see Index)
+//	<prefix>:{ix}:w            sorted set, score 0, "<name word> <id>":
+//	                           the name index, searched by prefix
+//	<prefix>:{ix}:c            hash, id -> the state last applied to the
+//	                           index: its version, then its tokens
+//
+// # Index
+//
+// Coordinator commands must not cost a round trip per participant. The
+// counters (participants, by language and cohort, reachable, a histogram
+// of total:submitted:graded:answered points from which the bot derives
+// certificate tiers, essays submitted and graded and their sum of
+// grades, completions per quiz) and the name index live under their own
+// hash tag {ix}, which a participant's scripts cannot reach on Cluster.
+// So every script that changes a profile bumps its kv and returns the
+// profile, and the store then runs ix_apply.lua with the participant's
+// state as tokens. The script applies only the difference from the
+// state it last applied for that participant, and only if the version
+// is newer. Hence:
+//
+//   - repeating an apply, or a late apply of an older state, changes
+//     nothing: counters never count twice;
+//   - an apply lost to a crash between the two commands leaves the
+//     counters behind by that one participant's change until their next
+//     change, a redelivered answer, or Reindex (elmabot reindex), which
+//     re-applies everyone a page at a time and is safe while the bot runs.
+//
+// A profile counts once it has an account (linkFirst adds the account
+// through the profile script, then lists the participant).
 //
 // Codes (roster and link) are kept upper case without spaces or dashes;
 // people may type them either way.

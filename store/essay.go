@@ -69,15 +69,12 @@ func (s *Store) SubmitEssay(ctx context.Context, id ParticipantID, at time.Time)
 	if at.IsZero() {
 		return errors.New("store: essay submission without instant")
 	}
-	ok, err := s.scripts.submitEssay.Run(ctx, s.client, []string{s.profileKey(id)},
-		strconv.FormatInt(at.UnixMilli(), 10)).Int()
+	v, err := s.scripts.submitEssay.Run(ctx, s.client, []string{s.profileKey(id)},
+		strconv.FormatInt(at.UnixMilli(), 10)).Result()
 	if err != nil {
 		return s.fail(ctx, "submit essay", err)
 	}
-	if ok == 0 {
-		return fmt.Errorf("store: participant %s: %w", id, ErrNotFound)
-	}
-	return nil
+	return s.indexProfile(ctx, id, "submit essay", v)
 }
 
 // GradeEssay sets the essay grade. A regrade replaces the current grade
@@ -105,6 +102,9 @@ func (s *Store) GradeEssay(ctx context.Context, id ParticipantID, g Grade) (Tota
 	}
 	if found, err := r.int(0); err != nil || found == 0 {
 		return Totals{}, errors.Join(err, fmt.Errorf("store: participant %s: %w", id, ErrNotFound))
+	}
+	if err := s.indexReply(ctx, id, r, 5); err != nil {
+		return Totals{}, err
 	}
 	return totalsFrom(r, 1)
 }

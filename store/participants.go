@@ -50,6 +50,26 @@ type Participant struct {
 	Coordinator     bool
 	Accounts        []Account // sorted by platform, then user id
 	Created         time.Time
+	// Marks is how far they got in each quiz they started, by quiz code
+	// (QuizCode); nil when none. Kept by RecordAnswer.
+	Marks map[string]QuizMark
+	// Points are the totals as the profile holds them; EssayGraded says
+	// whether the essay has a grade (which may be 0).
+	Points      Totals
+	EssayGraded bool
+}
+
+// QuizMark is how far a participant got in one quiz.
+type QuizMark struct {
+	Answered int  // questions answered, right or wrong
+	Complete bool // every question answered
+}
+
+// decodeMark reads a q<code> profile field's value: the count, and "c"
+// once complete.
+func decodeMark(v string) QuizMark {
+	n, done := strings.CutSuffix(v, "c")
+	return QuizMark{Answered: atoi(n), Complete: done}
 }
 
 // Profile hash fields (see doc.go). Every value stays short, so that
@@ -156,6 +176,8 @@ func decodeParticipant(id ParticipantID, h map[string]string) (Participant, erro
 		return Participant{}, fmt.Errorf("store: participant %s reminder offsets: %w", id, err)
 	}
 	p.ReminderOffsets = offsets
+	p.Points = makeTotals(int64(atoi(h[sWeekly])), int64(atoi(h[sElective])), int64(atoi(h[sEssay])), h[sSubmitted] != "")
+	p.EssayGraded = h[fGraded] == "1"
 	if ms, err := strconv.ParseInt(h[fCreated], 10, 64); err == nil {
 		p.Created = time.UnixMilli(ms).UTC()
 	}
@@ -165,6 +187,12 @@ func decodeParticipant(id ParticipantID, h map[string]string) (Participant, erro
 		}
 		if e, ok := strings.CutPrefix(f, fElective); ok {
 			p.Electives = append(p.Electives, e)
+		}
+		if code, ok := strings.CutPrefix(f, fMark); ok && len(code) == quizCodeLength {
+			if p.Marks == nil {
+				p.Marks = map[string]QuizMark{}
+			}
+			p.Marks[code] = decodeMark(v)
 		}
 	}
 	slices.Sort(p.Electives)
@@ -256,12 +284,12 @@ func (s *Store) linkFirst(ctx context.Context, id ParticipantID, first Account) 
 	if owner != id {
 		return fmt.Errorf("store: account %s: %w", first.ref(), ErrAccountLinked)
 	}
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.profileKey(id), first.field(), first.value())
-		p.SAdd(ctx, s.participantsKey(), string(id))
-		return nil
-	})
-	return s.fail(ctx, "list participant", err)
+	// The account goes in by the profile script so that the participant
+	// is indexed; listing comes after, and a retry repeats both.
+	if err := s.setFields(ctx, id, "link account", "", first.field(), first.value()); err != nil {
+		return err
+	}
+	return s.fail(ctx, "list participant", s.client.SAdd(ctx, s.participantsKey(), string(id)).Err())
 }
 
 // claimAccount makes id the account's owner unless it has one; it
@@ -378,14 +406,20 @@ func (s *Store) setFields(ctx context.Context, id ParticipantID, op, clear strin
 		return fmt.Errorf("store: participant %q: %w", id, ErrNotFound)
 	}
 	args := append([]any{clear}, pairs...)
-	ok, err := s.scripts.setFields.Run(ctx, s.client, []string{s.profileKey(id)}, args...).Int()
+	v, err := s.scripts.setFields.Run(ctx, s.client, []string{s.profileKey(id)}, args...).Result()
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	if ok == 0 {
+	return s.indexProfile(ctx, id, op, v)
+}
+
+// indexProfile indexes the profile a script returned as its whole reply,
+// or reports ErrNotFound when the script returned 0 (no such profile).
+func (s *Store) indexProfile(ctx context.Context, id ParticipantID, op string, v any) error {
+	if n, ok := v.(int64); ok && n == 0 {
 		return fmt.Errorf("store: %s: participant %s: %w", op, id, ErrNotFound)
 	}
-	return nil
+	return s.indexReply(ctx, id, reply{v}, 0)
 }
 
 // SetName changes the display name.
@@ -448,15 +482,12 @@ func (s *Store) SetReachable(ctx context.Context, platform Platform, userID stri
 	if owner == "" {
 		return fmt.Errorf("store: account %s: %w", a.ref(), ErrNotFound)
 	}
-	done, err := s.scripts.setReachable.Run(ctx, s.client, []string{s.profileKey(owner)},
-		a.field(), a.value()[:1]).Int()
+	v, err := s.scripts.setReachable.Run(ctx, s.client, []string{s.profileKey(owner)},
+		a.field(), a.value()[:1]).Result()
 	if err != nil {
 		return s.fail(ctx, "set reachable", err)
 	}
-	if done == 0 {
-		return fmt.Errorf("store: account %s of %s: %w", a.ref(), owner, ErrNotFound)
-	}
-	return nil
+	return s.indexProfile(ctx, owner, "set reachable of "+a.ref(), v)
 }
 
 // ParticipantIDs lists every participant, in no particular order. It

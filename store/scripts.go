@@ -49,6 +49,8 @@ var (
 	handlingClaimLua string
 	//go:embed lua/handling_release.lua
 	handlingReleaseLua string
+	//go:embed lua/ix_apply.lua
+	ixApplyLua string
 )
 
 // scripts holds one redis.Script per Lua file. Run sends EVALSHA and
@@ -74,6 +76,7 @@ type scripts struct {
 	leaseRelease      *redis.Script
 	handlingClaim     *redis.Script
 	handlingRelease   *redis.Script
+	ixApply           *redis.Script
 }
 
 func loadScripts() scripts {
@@ -97,6 +100,7 @@ func loadScripts() scripts {
 		leaseRelease:      redis.NewScript(leaseReleaseLua),
 		handlingClaim:     redis.NewScript(handlingClaimLua),
 		handlingRelease:   redis.NewScript(handlingReleaseLua),
+		ixApply:           redis.NewScript(ixApplyLua),
 	}
 }
 

@@ -43,6 +43,8 @@ func commands() []command {
 		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
 		{"health", "ask a running bot's /healthz (for container health checks)", runHealth},
+		{"demo", "fill REDIS_URL with --participants N synthetic participants, with answers and essays", runDemo},
+		{"reindex", "rebuild the course's counters and name index in REDIS_URL from every participant", runReindex},
 		{"run", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}
 }

@@ -55,15 +55,19 @@ func runReminders(ctx context.Context, g *globals, fs *flag.FlagSet, args []stri
 		return err
 	}
 	defer done()
+	sends := schedule.Between(plan(c), lo, hi)
+	var counts []int
+	if count != nil {
+		// One pass over the participants counts every send's recipients.
+		if counts, err = count(ctx, sends); err != nil {
+			return err
+		}
+	}
 	var rows []previewRow
-	for _, s := range schedule.Between(plan(c), lo, hi) {
+	for i, s := range sends {
 		row := previewOf(c, s)
-		if count != nil {
-			n, err := count(ctx, s)
-			if err != nil {
-				return err
-			}
-			row.Audience = fmt.Sprintf("%d: %s", n, row.Audience)
+		if counts != nil {
+			row.Audience = fmt.Sprintf("%d: %s", counts[i], row.Audience)
 		}
 		rows = append(rows, row)
 	}
@@ -111,7 +115,7 @@ func previewOf(c *course.Course, s schedule.Send) previewRow {
 
 // audienceCounter counts real recipients when REDIS_URL names the bot's
 // store; without it the preview describes audiences instead.
-func (g *globals) audienceCounter(ctx context.Context) (func(context.Context, schedule.Send) (int, error), func(), error) {
+func (g *globals) audienceCounter(ctx context.Context) (func(context.Context, []schedule.Send) ([]int, error), func(), error) {
 	if g.env.Getenv("REDIS_URL") == "" {
 		return nil, func() {}, nil
 	}
@@ -119,5 +123,5 @@ func (g *globals) audienceCounter(ctx context.Context) (func(context.Context, sc
 	if err != nil {
 		return nil, nil, err
 	}
-	return d.bot.Audience, d.Close, nil
+	return d.bot.Audiences, d.Close, nil
 }

@@ -10,7 +10,12 @@
 -- next question or sum up the quiz without another round trip; the cost
 -- grows with the quiz, never with the participant's other answers.
 -- profile is the profile hash as HGETALL gives it, so the bot replies in
--- the participant's language without reading it first.
+-- the participant's language without reading it first; the store also
+-- indexes the participant from it (see index.go).
+-- A new answer also keeps, in the profile, what the course's counters
+-- need: ap the points of every answered question, right or wrong, and
+-- q<quiz code> how many of the quiz's questions are answered, with a
+-- "c" once all the given question ids are; kv counts the changes.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end
@@ -28,6 +33,8 @@ if not stored then
       redis.call('HINCRBY', KEYS[1], ARGV[5], awarded)
     end
   end
+  redis.call('HINCRBY', KEYS[1], 'ap', tonumber(ARGV[4]))
+  redis.call('HINCRBY', KEYS[1], 'kv', 1)
 end
 local t = redis.call('HMGET', KEYS[1], 'w', 'e', 'x', 'xs')
 local answered, right = {}, {}
@@ -45,6 +52,19 @@ if #ARGV > 7 then
         right[#right + 1] = ARGV[i]
       end
     end
+  end
+end
+if new == 1 then
+  local mark = 'q' .. ARGV[7]
+  if #ARGV > 7 then
+    local done = ''
+    if #answered == #ARGV - 7 then
+      done = 'c'
+    end
+    redis.call('HSET', KEYS[1], mark, #answered .. done)
+  else
+    local had = string.gsub(redis.call('HGET', KEYS[1], mark) or '0', 'c', '')
+    redis.call('HSET', KEYS[1], mark, tonumber(had) + 1)
   end
 end
 return {1, new, awarded, stored, t[1], t[2], t[3], t[4], answered, right,
