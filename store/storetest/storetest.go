@@ -52,6 +52,9 @@ type Server struct {
 	args     []string
 	proc     *exec.Cmd
 	exited   chan struct{}
+	// conf, when set, is a configuration file to start with, as
+	// redis-server wants it: before every other argument.
+	conf []string
 }
 
 // AOF returns the arguments for an append-only file fsynced on every
@@ -70,14 +73,16 @@ func Start(t testing.TB, args ...string) *Server {
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		return external(t, url, prefix)
 	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "redis-server is not installed (apt-get install redis-server), and REDIS_URL is not set"
-		if os.Getenv("CI") != "" {
-			t.Fatal("storetest: " + msg)
-		}
-		t.Skip("storetest: " + msg)
-	}
+	s := newLocal(t, prefix)
+	s.launch(args)
+	return s
+}
+
+// newLocal prepares a throwaway server, not yet started, removed when
+// the test ends.
+func newLocal(t testing.TB, prefix string) *Server {
+	t.Helper()
+	bin := need(t, "redis-server", "redis-server", "and REDIS_URL is not set")
 	// A short directory of our own: unix socket paths are limited to
 	// about 100 bytes, and t.TempDir() names grow with the test name.
 	dir, err := os.MkdirTemp("", "redis")
@@ -89,8 +94,24 @@ func Start(t testing.TB, args ...string) *Server {
 		s.stop()
 		_ = os.RemoveAll(dir)
 	})
-	s.launch(args)
 	return s
+}
+
+// need returns the path of a program the test needs. Without it the
+// test skips, or fails when the CI environment variable is set, so that
+// a missing program never passes for green.
+func need(t testing.TB, program, pkg, why string) string {
+	t.Helper()
+	bin, err := exec.LookPath(program)
+	if err == nil {
+		return bin
+	}
+	msg := fmt.Sprintf("storetest: %s is not installed (apt-get install %s), %s", program, pkg, why)
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
 }
 
 func external(t testing.TB, url, prefix string) *Server {
@@ -124,6 +145,7 @@ func (s *Server) launch(extra []string) {
 			"--unixsocket", s.Socket, "--unixsocketperm", "700",
 			"--save", "", "--appendonly", "no",
 		}, extra...)
+		s.args = append(s.conf[:len(s.conf):len(s.conf)], s.args...)
 		if lastErr = s.run(); lastErr == nil {
 			return
 		}
