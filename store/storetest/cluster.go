@@ -73,7 +73,7 @@ func (c *Cluster) waitOK() {
 	c.t.Helper()
 	want := fmt.Sprintf("cluster_known_nodes:%d", clusterSize)
 	for _, n := range c.Nodes {
-		until(c.t, n.Addr+" to join the cluster", func(ctx context.Context) (bool, string) {
+		until(c.t, n.Addr+" to join the cluster", startTimeout, func(ctx context.Context) (bool, string) {
 			info, err := n.command(ctx, "CLUSTER", "INFO")
 			if err != nil {
 				return false, err.Error()
@@ -104,10 +104,10 @@ func (s *Server) command(ctx context.Context, args ...any) (string, error) {
 }
 
 // until polls ready every 50ms until it says true, failing the test
-// with ready's last explanation when the start timeout passes first.
-func until(t testing.TB, what string, ready func(context.Context) (bool, string)) {
+// with ready's last explanation when within passes first.
+func until(t testing.TB, what string, within time.Duration, ready func(context.Context) (bool, string)) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
@@ -118,7 +118,7 @@ func until(t testing.TB, what string, ready func(context.Context) (bool, string)
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("storetest: waited %v for %s; last:\n%s", startTimeout, what, last)
+			t.Fatalf("storetest: waited %v for %s; last:\n%s", within, what, last)
 		case <-tick.C:
 		}
 	}
