@@ -82,7 +82,7 @@ func rerun(t *testing.T, url string) {
 // and lists those that skipped, each with its reason.
 func summarize(out []byte) (passed int, skipped []string) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
-	var last string // the line before, which holds a skip's reason
+	var last string // the test's last log line, which holds a skip's reason
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
@@ -90,8 +90,9 @@ func summarize(out []byte) (passed int, skipped []string) {
 			passed++
 		case strings.HasPrefix(line, "--- SKIP: "):
 			skipped = append(skipped, strings.TrimPrefix(line, "--- SKIP: ")+": "+strings.TrimSpace(last))
+		case strings.HasPrefix(line, "    "):
+			last = line
 		}
-		last = line
 	}
 	return passed, skipped
 }
