@@ -35,6 +35,7 @@ const deploymentTests = "^(TestStoreOnCluster|TestStoreOnSentinel|TestAnswersSur
 // whose keys span two slots fails with CROSSSLOT, and a command the
 // cluster client cannot route fails too.
 func TestStoreOnCluster(t *testing.T) {
+	t.Parallel() // its child process overlaps the other deployments' waits
 	c := storetest.StartCluster(t)
 	rerun(t, c.URL)
 	// The tests ran on the cluster, not beside it: every node ran

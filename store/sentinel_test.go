@@ -14,6 +14,7 @@ import (
 // TestStoreOnSentinel runs the store's tests again through Sentinel:
 // each opens its store with Open on the sentinels' URL.
 func TestStoreOnSentinel(t *testing.T) {
+	t.Parallel() // mostly waiting on Sentinel, or on a child process
 	d := storetest.StartSentinel(t, 1)
 	rerun(t, d.URL)
 }
@@ -25,6 +26,7 @@ func TestStoreOnSentinel(t *testing.T) {
 // acknowledged answer is there, and the totals count each stored answer
 // once.
 func TestAnswersSurviveFailover(t *testing.T) {
+	t.Parallel() // mostly waiting on Sentinel, or on a child process
 	d := storetest.StartSentinel(t, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
