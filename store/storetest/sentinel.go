@@ -44,7 +44,6 @@ type Sentinel struct {
 // shown if it failed. REDIS_URL is ignored.
 func StartSentinel(t testing.TB, n int, args ...string) *Sentinel {
 	t.Helper()
-	need(t, "redis-cli", "redis-tools", "which the Sentinel tests come with")
 	d := &Sentinel{t: t, Prefix: uniquePrefix(t)}
 	d.Primary = newLocal(t, d.Prefix)
 	// Both may be primary one day: neither delays a replica's first

@@ -12,7 +12,7 @@
 // Cluster, Server.Client skips the test; Server.Universal serves all.
 //
 // StartCluster and StartSentinel start real deployments of throwaway
-// servers (they need redis-cli too), whatever REDIS_URL says.
+// servers (StartCluster needs redis-cli too), whatever REDIS_URL says.
 //
 // Tests skip when redis-server is not installed, except when the CI
 // environment variable is set: there they fail, so that a missing server
