@@ -121,7 +121,7 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer) (AnswerResult, error
 	if err != nil {
 		return AnswerResult{}, err
 	}
-	v, err := s.scripts.recordAnswer.Run(ctx, s.hot(ctx), keys, args...).Result()
+	v, err := s.runAcked(ctx, s.scripts.recordAnswer, keys, args...)
 	if err != nil {
 		return AnswerResult{}, s.fail(ctx, "record answer", err)
 	}

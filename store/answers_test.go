@@ -178,7 +178,7 @@ func TestRecordAnswerRejects(t *testing.T) {
 		t.Fatalf("unknown participant: %v, want ErrNotFound", err)
 	}
 	// Nothing was written for the unknown participant.
-	if n, _ := srv.Client().Exists(ctx, s.answersKey("p999"), s.profileKey("p999")).Result(); n != 0 {
+	if n, _ := srv.Universal().Exists(ctx, s.answersKey("p999"), s.profileKey("p999")).Result(); n != 0 {
 		t.Fatalf("answer for an unknown participant left %d keys", n)
 	}
 }

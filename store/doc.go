@@ -22,6 +22,13 @@
 // Redis should run with appendonly yes and appendfsync always: an answer
 // is acknowledged only once it is on disk.
 //
+// Replication is asynchronous: a write the primary acknowledged can be
+// missing on the replica Sentinel promotes. Through Sentinel,
+// RecordAnswer therefore acknowledges an answer only once a replica has
+// it (WAIT 1 on the script's connection) and otherwise fails with
+// ErrUnavailable, for the caller to retry; see WithReplicaAcks. Other
+// writes are not waited for.
+//
 // # Exactly once
 //
 // RecordAnswer is one Lua script, one round trip (EVALSHA, with EVAL

@@ -19,6 +19,9 @@ var start = time.Date(2022, 10, 17, 13, 0, 0, 0, time.UTC)
 func testStore(t testing.TB, args ...string) (*Store, *storetest.Server) {
 	t.Helper()
 	srv := storetest.Start(t, args...)
+	if !srv.Standalone() {
+		return openShared(t, srv), srv
+	}
 	return New(srv.Client(), WithPrefix(srv.Prefix)), srv
 }
 

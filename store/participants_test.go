@@ -223,7 +223,7 @@ func TestParticipantIDsPages(t *testing.T) {
 		created[mustCreate(t, s, fmt.Sprint(i), telegram(fmt.Sprint(i))).ID] = true
 	}
 	// Enough more members that SSCAN needs several pages.
-	c := srv.Client()
+	c := srv.Universal()
 	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i := range 2500 {
 			id := ParticipantID(fmt.Sprintf("p%d", 100000+i))

@@ -49,12 +49,14 @@ type Store struct {
 	quizzes  sync.Map                     // quiz code -> quiz.ID, as registered in Redis
 	owners   *memo[string, ParticipantID] // account key -> its participant
 	polls    *memo[string, PollRef]       // poll id -> what it asks
+	acks     replicaAcks                  // see WithReplicaAcks
 }
 
 type config struct {
 	prefix   string
 	essayMax int
 	timeout  time.Duration
+	acks     int // -1: as the REDIS_URL's topology suggests
 }
 
 // Option changes how a Store is built.
@@ -97,7 +99,7 @@ func WithEssayMax(max int) Option {
 }
 
 func buildConfig(opts []Option) (config, error) {
-	c := config{prefix: DefaultPrefix, essayMax: DefaultEssayMax, timeout: DefaultTimeout}
+	c := config{prefix: DefaultPrefix, essayMax: DefaultEssayMax, timeout: DefaultTimeout, acks: -1}
 	for _, opt := range opts {
 		if err := opt(&c); err != nil {
 			return config{}, err
@@ -126,6 +128,7 @@ func newStore(client redis.UniversalClient, c config) *Store {
 		scripts:  loadScripts(),
 		owners:   newMemo[string, ParticipantID](memoSize),
 		polls:    newMemo[string, PollRef](memoSize),
+		acks:     replicaAcks{n: max(c.acks, 0), timeout: c.timeout / 2},
 	}
 }
 
@@ -174,6 +177,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	}
 	client, err := newClient(url, c.timeout)
 	if err != nil {
+		return nil, err
+	}
+	if c, err = acksFor(url, c); err != nil {
+		_ = client.Close()
 		return nil, err
 	}
 	s := newStore(client, c)

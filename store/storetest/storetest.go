@@ -6,8 +6,13 @@
 //	client := srv.Client()
 //	s := store.New(client, store.WithPrefix(srv.Prefix))
 //
-// REDIS_URL, when set, must name a standalone server (redis:// or
-// unix://); tests then share it under a unique key prefix.
+// REDIS_URL, when set, names a server tests share, each under a unique
+// key prefix: a standalone server (redis:// or unix://), or, in the
+// forms store.Open takes, a Cluster or a Sentinel deployment. On a
+// Cluster, Server.Client skips the test; Server.Universal serves all.
+//
+// StartCluster and StartSentinel start real deployments of throwaway
+// servers (StartCluster needs redis-cli too), whatever REDIS_URL says.
 //
 // Tests skip when redis-server is not installed, except when the CI
 // environment variable is set: there they fail, so that a missing server
@@ -52,6 +57,12 @@ type Server struct {
 	args     []string
 	proc     *exec.Cmd
 	exited   chan struct{}
+	// conf, when set, is a configuration file to start with, as
+	// redis-server wants it: before every other argument.
+	conf []string
+	// topology is what REDIS_URL names; a server of our own is
+	// standalone.
+	topology string
 }
 
 // AOF returns the arguments for an append-only file fsynced on every
@@ -70,14 +81,16 @@ func Start(t testing.TB, args ...string) *Server {
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		return external(t, url, prefix)
 	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "redis-server is not installed (apt-get install redis-server), and REDIS_URL is not set"
-		if os.Getenv("CI") != "" {
-			t.Fatal("storetest: " + msg)
-		}
-		t.Skip("storetest: " + msg)
-	}
+	s := newLocal(t, prefix)
+	s.launch(args)
+	return s
+}
+
+// newLocal prepares a throwaway server, not yet started, removed when
+// the test ends.
+func newLocal(t testing.TB, prefix string) *Server {
+	t.Helper()
+	bin := need(t, "redis-server", "redis-server", "and REDIS_URL is not set")
 	// A short directory of our own: unix socket paths are limited to
 	// about 100 bytes, and t.TempDir() names grow with the test name.
 	dir, err := os.MkdirTemp("", "redis")
@@ -89,20 +102,38 @@ func Start(t testing.TB, args ...string) *Server {
 		s.stop()
 		_ = os.RemoveAll(dir)
 	})
-	s.launch(args)
 	return s
 }
 
+// need returns the path of a program the test needs. Without it the
+// test skips, or fails when the CI environment variable is set, so that
+// a missing program never passes for green.
+func need(t testing.TB, program, pkg, why string) string {
+	t.Helper()
+	bin, err := exec.LookPath(program)
+	if err == nil {
+		return bin
+	}
+	msg := fmt.Sprintf("storetest: %s is not installed (apt-get install %s), %s", program, pkg, why)
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
 func external(t testing.TB, url, prefix string) *Server {
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("storetest: REDIS_URL: %v", err)
+	s := &Server{t: t, external: true, URL: url, Prefix: prefix, topology: topologyOf(url)}
+	if s.topology == standalone {
+		o, err := redis.ParseURL(url)
+		if err != nil {
+			t.Fatalf("storetest: REDIS_URL: %v", err)
+		}
+		if o.Network == "tcp" {
+			s.Addr = o.Addr
+		}
 	}
-	s := &Server{t: t, external: true, URL: url, Prefix: prefix}
-	if o.Network == "tcp" {
-		s.Addr = o.Addr
-	}
-	t.Cleanup(func() { s.deleteKeys(o) })
+	t.Cleanup(s.deleteKeys)
 	return s
 }
 
@@ -124,6 +155,7 @@ func (s *Server) launch(extra []string) {
 			"--unixsocket", s.Socket, "--unixsocketperm", "700",
 			"--save", "", "--appendonly", "no",
 		}, extra...)
+		s.args = append(s.conf[:len(s.conf):len(s.conf)], s.args...)
 		if lastErr = s.run(); lastErr == nil {
 			return
 		}
@@ -236,15 +268,18 @@ func (s *Server) Restart() {
 }
 
 // Client returns a go-redis client for the server, closed when the test
-// ends.
+// ends. When REDIS_URL names a Cluster there is no such client: the
+// test skips, saying so; Universal serves every topology.
 func (s *Server) Client() *redis.Client {
-	o, err := redis.ParseURL(s.URL)
+	if s.topology == cluster {
+		s.t.Skip("storetest: this test needs a standalone Redis (Server.Client), and REDIS_URL names a Cluster")
+	}
+	c, err := s.newClient()
 	if err != nil {
 		s.t.Fatalf("storetest: %v", err)
 	}
-	c := redis.NewClient(o)
 	s.t.Cleanup(func() { _ = c.Close() })
-	return c
+	return c.(*redis.Client)
 }
 
 func (s *Server) logTail() string {
@@ -258,19 +293,37 @@ func (s *Server) logTail() string {
 	return string(b)
 }
 
-// deleteKeys removes the test's keys from a shared server.
-func (s *Server) deleteKeys(o *redis.Options) {
-	c := redis.NewClient(o)
+// deleteKeys removes the test's keys from a shared server, from every
+// primary of a Cluster.
+func (s *Server) deleteKeys() {
+	c, err := s.newClient()
+	if err != nil {
+		s.t.Logf("storetest: deleting keys %s:*: %v", s.Prefix, err)
+		return
+	}
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	iter := c.Scan(ctx, 0, s.Prefix+":*", 1000).Iterator()
-	for iter.Next(ctx) {
-		c.Unlink(ctx, iter.Val())
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			return deleteMatching(ctx, node, cc, s.Prefix+":*")
+		})
+	} else {
+		err = deleteMatching(ctx, c, c, s.Prefix+":*")
 	}
-	if err := iter.Err(); err != nil {
+	if err != nil {
 		s.t.Logf("storetest: deleting keys %s:*: %v", s.Prefix, err)
 	}
+}
+
+// deleteMatching unlinks, through del, the keys of scan that match
+// pattern.
+func deleteMatching(ctx context.Context, scan, del redis.Cmdable, pattern string) error {
+	iter := scan.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		del.Unlink(ctx, iter.Val())
+	}
+	return iter.Err()
 }
 
 // uniquePrefix names the test's keys: the test name, cleaned, and random
