@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -41,6 +39,11 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	defer d.Close()
+	// Health answers from here on, before the slow steps (command menus).
+	mon := &monitor{store: d.store, metrics: d.metrics, log: log}
+	d.metrics.WatchQueue(d.store, d.clock)
+	stopHTTP := serveHTTP(g.httpAddr(), mon.routes(), log)
+	defer stopHTTP()
 	adapters, err := g.adapters(ctx, d, log, tgToken, dcToken)
 	if err != nil {
 		return err
@@ -51,11 +54,9 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	defer stopJobs()
-	stopHTTP := g.serveHealth(d, log)
-	defer stopHTTP()
 	log.Info("elmabot running", "course", d.course.ID, "telegram", tgToken != "", "discord", dcToken != "", "now", d.clock.Now())
 	go g.reloads(ctx, d, log)
-	return intake(ctx, log, adapters, d.bot)
+	return intake(ctx, log, adapters, d.bot, mon.running)
 }
 
 // platform is an adapter as run needs it.
@@ -69,7 +70,7 @@ type platform interface {
 func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) ([]platform, error) {
 	var out []platform
 	if tgToken != "" {
-		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true})
+		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true, Metrics: d.metrics})
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +80,7 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 		out = append(out, tg)
 	}
 	if dcToken != "" {
-		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log})
+		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Metrics: d.metrics})
 		if err != nil {
 			return nil, err
 		}
@@ -91,26 +92,32 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 	}
 	for _, a := range out {
 		d.bot.Register(a)
+		d.metrics.AddPlatform(string(a.Platform()))
 	}
 	return out, nil
 }
 
 // intake runs the adapters until ctx ends; it returns once every adapter
 // has finished its in-flight updates. One platform failing for good
-// (a revoked token) does not stop the others.
-func intake(ctx context.Context, log *slog.Logger, adapters []platform, h bot.Handler) error {
-	var wg sync.WaitGroup
+// (a revoked token) does not stop the others. running is called once
+// every adapter's Run has begun.
+func intake(ctx context.Context, log *slog.Logger, adapters []platform, h bot.Handler, running func()) error {
+	var wg, begun sync.WaitGroup
 	errs := make([]error, len(adapters))
+	begun.Add(len(adapters))
 	for i, a := range adapters {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			begun.Done()
 			if err := a.Run(ctx, h); err != nil {
 				log.Error("platform stopped", "platform", a.Platform(), "err", err)
 				errs[i] = err
 			}
 		}()
 	}
+	begun.Wait()
+	running()
 	wg.Wait()
 	log.Info("intake stopped")
 	return errors.Join(errs...)
@@ -133,37 +140,6 @@ func (g *globals) logger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(g.env.Stderr, nil))
 	}
 	return slog.New(slog.NewJSONHandler(g.env.Stderr, nil))
-}
-
-// serveHealth answers /healthz on ELMA_HTTP (default :8080): 200 while
-// Redis answers, 503 otherwise.
-func (g *globals) serveHealth(d *deps, log *slog.Logger) func() {
-	addr := g.env.Getenv("ELMA_HTTP")
-	if addr == "" {
-		addr = ":8080"
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := d.store.Ping(ctx); err != nil {
-			http.Error(w, "redis: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		log.Warn("health endpoint disabled", "addr", addr, "err", err)
-		return func() {}
-	}
-	go func() { _ = srv.Serve(ln) }()
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
 }
 
 // redisLog carries go-redis's internal messages into slog.
