@@ -31,4 +31,11 @@
 //
 // A platform event is handled once: its id (Update.ID) is recorded after
 // its effects, and an event delivered again is skipped.
+//
+// What happens is reported to Config.Metrics (updates by result and
+// kind, queued messages by kind and outcome, storage outages) and, by
+// the adapters, to a LimitMetrics (429s, waits for rate limits). Both
+// are small interfaces so that this package knows no monitoring system;
+// package metrics implements them for Prometheus. Label values come
+// from fixed lists, never from what people type.
 package bot
