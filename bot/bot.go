@@ -36,6 +36,8 @@ type Config struct {
 	// replica given the same event meanwhile turns it away; short,
 	// since a replica that died mid-update holds the event that long.
 	ClaimFor time.Duration
+	// Metrics hears what the bot does; nil counts nothing.
+	Metrics Metrics
 }
 
 // DefaultClaimFor is Config.ClaimFor's default.
@@ -44,9 +46,10 @@ const DefaultClaimFor = 15 * time.Second
 // Bot is the conversation. It is safe for concurrent use by several
 // adapters.
 type Bot struct {
-	cfg   Config
-	log   *slog.Logger
-	flood *flood
+	cfg     Config
+	log     *slog.Logger
+	flood   *flood
+	metrics Metrics
 
 	mu         sync.RWMutex
 	messengers map[Platform]Messenger
@@ -77,8 +80,12 @@ func New(cfg Config) (*Bot, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	metrics := cfg.Metrics
+	if metrics == nil {
+		metrics = NoMetrics{}
+	}
 	b := &Bot{
-		cfg: cfg, log: log,
+		cfg: cfg, log: log, metrics: metrics,
 		flood:      newFlood(cfg.Flood, cfg.Clock),
 		messengers: map[Platform]Messenger{},
 		dlv:        newDeliveries(),
@@ -135,32 +142,52 @@ func (b *Bot) messenger(p Platform) (Messenger, error) {
 // now (store.ErrBeingHandled), so the adapter delivers it again later; a panic
 // while handling is logged and answered with an apology instead.
 func (b *Bot) Handle(ctx context.Context, u Update) (err error) {
+	start := b.cfg.Clock.Now()
+	result := UpdateHandled
 	defer func() {
 		if v := recover(); v != nil {
 			b.log.Error("panic while handling update", "platform", u.Platform, "user", u.UserID, "panic", v, "stack", string(debug.Stack()))
-			err = nil
+			result, err = UpdateHandled, nil
 		}
+		b.metrics.Update(string(u.Platform), updateKind(u), result, b.cfg.Clock.Since(start))
 	}()
+	result, err = b.handle(ctx, u)
+	return err
+}
+
+// handle is Handle without the panic guard; it says how the update went.
+func (b *Bot) handle(ctx context.Context, u Update) (string, error) {
 	// Only typed messages are limited: button presses and poll votes
 	// answer what the bot sent, and a dropped vote could never be cast
 	// again (a quiz poll takes one vote).
 	if u.Text != "" && !b.flood.allow(u.Platform, u.UserID) {
-		return nil
+		return UpdateDropped, nil
 	}
 	claim, done, err := b.claimUpdate(ctx, u)
-	if done || err != nil {
-		return b.failed(ctx, u, err) // handled before a crash: no second effect
+	if err == nil && done {
+		return UpdateRedelivered, nil // handled before a crash: no second effect
+	}
+	if err != nil {
+		return b.result(ctx, u, err)
 	}
 	r, err := b.newRequest(ctx, u)
 	if err == nil {
 		err = r.dispatch()
 	}
-	if err := b.failed(ctx, u, err); err != nil {
+	if res, err := b.result(ctx, u, err); err != nil {
 		b.release(ctx, u, claim)
-		return err
+		return res, err
 	}
 	b.markHandled(ctx, u)
-	return nil
+	return UpdateHandled, nil
+}
+
+// result sorts a handling error (see failed) into an update's result.
+func (b *Bot) result(ctx context.Context, u Update, err error) (string, error) {
+	if err := b.failed(ctx, u, err); err != nil {
+		return UpdateFailed, err
+	}
+	return UpdateHandled, nil
 }
 
 // handledFor outlasts every platform's redelivery: Telegram keeps an
@@ -202,6 +229,7 @@ func (b *Bot) markHandled(ctx context.Context, u Update) {
 		return
 	}
 	if err := b.cfg.Store.MarkHandled(context.WithoutCancel(ctx), u.ID, handledFor); err != nil {
+		b.storeTrouble(err)
 		b.log.Warn("recording a handled update", "update", u.ID, "err", err)
 	}
 }
@@ -217,6 +245,7 @@ func (b *Bot) failed(ctx context.Context, u Update, err error) error {
 		return err
 	}
 	if errors.Is(err, store.ErrUnavailable) {
+		b.metrics.StoreUnavailable()
 		b.log.Warn("storage unavailable; update will be redelivered", "platform", u.Platform, "user", u.UserID, "err", err)
 		return err
 	}

@@ -40,6 +40,12 @@ type person struct {
 
 func newHarness(t *testing.T, now string) *harness {
 	t.Helper()
+	return newHarnessWith(t, now, nil)
+}
+
+// newHarnessWith is newHarness with metrics m given to the bot.
+func newHarnessWith(t *testing.T, now string, m bot.Metrics) *harness {
+	t.Helper()
 	srv := storetest.Start(t)
 	st := store.New(srv.Client(), store.WithPrefix(srv.Prefix))
 	c, err := course.LoadBuiltin()
@@ -51,7 +57,7 @@ func newHarness(t *testing.T, now string) *harness {
 		t.Fatal(err)
 	}
 	clock := clockwork.NewFakeClockAt(fakeclock.Turin(t, now))
-	b, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("test secret of enough length")})
+	b, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("test secret of enough length"), Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}

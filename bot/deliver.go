@@ -132,6 +132,7 @@ func (b *Bot) RunDeliveries(ctx context.Context) {
 		free := cap(slots) - len(slots)
 		ds, err := b.claim(ctx, free)
 		if err != nil {
+			b.storeTrouble(err)
 			b.log.Warn("delivery queue unavailable", "err", err)
 		}
 		for _, d := range ds {
@@ -214,6 +215,7 @@ func (b *Bot) deliver(parent context.Context, d store.Delivery) {
 	outcome, expires, err := b.attempt(ctx, d)
 	retryAt := time.Time{}
 	if outcome == store.Retry {
+		b.storeTrouble(err)
 		outcome, retryAt = b.retryOrGiveUp(d, expires)
 		b.log.Warn("delivery failed", "item", d.Item, "to", d.Recipient, "attempt", d.Attempts+1, "outcome", outcome, "err", err)
 	}
@@ -223,8 +225,10 @@ func (b *Bot) deliver(parent context.Context, d store.Delivery) {
 // settle records how d went; whoever settles a wave's last delivery
 // reports the wave, if a coordinator is waiting for that.
 func (b *Bot) settle(ctx context.Context, d store.Delivery, o store.Outcome, retryAt time.Time) {
+	b.metrics.Delivery(ItemKind(d.Item), OutcomeName(o))
 	applied, left, err := b.cfg.Store.Settle(ctx, d, o, retryAt)
 	if err != nil {
+		b.storeTrouble(err)
 		// The lease runs out and the delivery is taken again: at worst
 		// this one message is repeated.
 		b.log.Error("recording a delivery", "item", d.Item, "to", d.Recipient, "outcome", o, "err", err)
@@ -342,6 +346,7 @@ func (b *Bot) sendOnce(ctx context.Context, item, to string, msg directMsg) (sen
 	o, sent, serr := b.sendDirect(ctx, msg)
 	retryAt := time.Time{}
 	if o == store.Retry {
+		b.storeTrouble(serr)
 		o, retryAt = b.retryOrGiveUp(d, time.UnixMilli(msg.Expires))
 		b.log.Warn("send failed, queued for a retry", "item", item, "to", to, "outcome", o, "err", serr)
 		b.poke()

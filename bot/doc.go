@@ -41,4 +41,11 @@
 // after its effects. An event delivered again is skipped; one delivered
 // again while another replica still handles it is turned away with
 // store.ErrBeingHandled, for the platform to deliver later.
+//
+// What happens is reported to Config.Metrics (updates by result and
+// kind, queued messages by kind and outcome, storage outages) and, by
+// the adapters, to a LimitMetrics (429s, waits for rate limits). Both
+// are small interfaces so that this package knows no monitoring system;
+// package metrics implements them for Prometheus. Label values come
+// from fixed lists, never from what people type.
 package bot

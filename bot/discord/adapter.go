@@ -80,6 +80,9 @@ type Config struct {
 	// bot still reads DMs and guild messages that mention it, but not a
 	// guild message that merely starts with "/".
 	GuildText bool
+	// Metrics hears the 429s and the waits for Discord's limits; nil:
+	// nothing.
+	Metrics bot.LimitMetrics
 }
 
 // Adapter is the Discord side of the bot: a bot.Messenger for replies
@@ -92,6 +95,7 @@ type Adapter struct {
 	handleRetries int
 	workers       int
 	globalRate    int // REST calls a second; <= 0: unpaced
+	metrics       bot.LimitMetrics
 
 	mu    sync.Mutex
 	me    string            // the bot's user id, from READY
@@ -107,7 +111,9 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, errors.New("discord: no bot token")
 	}
 	cfg = withDefaults(cfg)
-	client, err := apiClient(cfg.HTTPClient, cfg.APIBase, newPacer(cfg.Clock, cfg.GlobalRate))
+	p := newPacer(cfg.Clock, cfg.GlobalRate)
+	p.metrics = cfg.Metrics
+	client, err := apiClient(cfg.HTTPClient, cfg.APIBase, p)
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +144,7 @@ func New(cfg Config) (*Adapter, error) {
 		handleRetries: max(cfg.HandleRetries, 0),
 		workers:       cfg.Workers,
 		globalRate:    cfg.GlobalRate,
+		metrics:       cfg.Metrics,
 		dms:           map[string]string{},
 	}, nil
 }
@@ -163,6 +170,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NoMetrics{}
 	}
 	return cfg
 }

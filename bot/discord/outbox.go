@@ -53,6 +53,9 @@ func (a *Adapter) do(ctx context.Context, chat string, call func(context.Context
 		if err := bot.Sleep(ctx, a.clock, wait); err != nil {
 			return err
 		}
+		if limited {
+			a.metrics.RateWait(string(bot.Discord), wait)
+		}
 	}
 }
 

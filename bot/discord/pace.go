@@ -38,8 +38,9 @@ const pruneFloor = 256
 // before discordgo sees them, so discordgo's buckets never wait and
 // only keep calls to one URL one at a time.
 type pacer struct {
-	clock  clockwork.Clock
-	global *globalLimit // nil: no global pacing
+	clock   clockwork.Clock
+	global  *globalLimit     // nil: no global pacing
+	metrics bot.LimitMetrics // hears 429s and waits
 
 	mu      sync.Mutex
 	routes  map[string]*routeBucket // by method and path
@@ -47,7 +48,7 @@ type pacer struct {
 }
 
 func newPacer(clock clockwork.Clock, rate int) *pacer {
-	p := &pacer{clock: clock, routes: map[string]*routeBucket{}, pruneAt: pruneFloor}
+	p := &pacer{clock: clock, metrics: bot.NoMetrics{}, routes: map[string]*routeBucket{}, pruneAt: pruneFloor}
 	if rate > 0 {
 		p.global = &globalLimit{clock: clock, rate: rate, freed: make(chan struct{})}
 	}
@@ -103,6 +104,7 @@ func (p *pacer) takeRoute(key string) time.Duration {
 func (p *pacer) learn(key string, resp *http.Response) {
 	now := p.clock.Now()
 	if resp.StatusCode == http.StatusTooManyRequests {
+		p.metrics.RateLimited(string(bot.Discord))
 		wait, global := refusal(resp)
 		if global && p.global != nil {
 			p.global.block(now.Add(wait))
@@ -267,6 +269,7 @@ func (t pacing) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	key := req.Method + " " + req.URL.Path
+	start := t.pacer.clock.Now()
 	if err := t.pacer.awaitRoute(ctx, key); err != nil {
 		return nil, err
 	}
@@ -277,6 +280,7 @@ func (t pacing) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+	t.pacer.waited(start)
 	// The waits above may be long; only the exchange itself is bounded.
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
@@ -289,6 +293,13 @@ func (t pacing) RoundTrip(req *http.Request) (*http.Response, error) {
 	stripRateHeaders(resp.Header)
 	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// waited counts the time since start as held back by the limits.
+func (p *pacer) waited(start time.Time) {
+	if d := p.clock.Since(start); d > 0 {
+		p.metrics.RateWait(string(bot.Discord), d)
+	}
 }
 
 // isCallback tells an interaction callback, /api/v9/interactions/{id}/{token}/callback.

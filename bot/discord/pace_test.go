@@ -345,3 +345,66 @@ func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// limits records what the adapter reports about Discord's limits.
+type limits struct {
+	mu      sync.Mutex
+	refused int
+	waited  time.Duration
+}
+
+func (l *limits) RateLimited(platform string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if platform == "discord" {
+		l.refused++
+	}
+}
+
+func (l *limits) RateWait(platform string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if platform == "discord" {
+		l.waited += d
+	}
+}
+
+func (l *limits) get() (int, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.refused, l.waited
+}
+
+// TestRefusalsAndWaitsAreCounted: each 429 is counted, and so is the
+// time calls were held back, by the waits the 429s asked for and by a
+// route's bucket.
+func TestRefusalsAndWaitsAreCounted(t *testing.T) {
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	srv.EnforceRateLimits(discordtest.DiscordLimits())
+	fakeclock.Run(t, clock, 100*time.Millisecond)
+	m := &limits{}
+	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.Metrics = m })
+	dm := srv.DMChannel(ana)
+	srv.FailNext(createMessage, 429, 1.5)
+	srv.FailNext(createMessage, 429, 1.5)
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: dm, Text: "Week 3 opens today"}); err != nil {
+		t.Fatal(err)
+	}
+	refused, waited := m.get()
+	if refused != 2 || waited < 3*time.Second {
+		t.Fatalf("counted %d refusals and %v waited, want 2 and at least the 3 s asked", refused, waited)
+	}
+	// 5 per 5 s on a channel: the 6th message waits for the window.
+	for i := range 6 {
+		if _, err := a.Send(context.Background(), bot.Reply{ChatID: dm, Text: fmt.Sprintf("part %d", i+1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, more := m.get(); more-waited < time.Second {
+		t.Errorf("six messages to one channel added %v of waiting, want the bucket's window", more-waited)
+	}
+	if st := srv.RateStats(); st.Limited != 0 {
+		t.Errorf("the server refused %d calls on its own", st.Limited)
+	}
+}

@@ -88,6 +88,9 @@ type Config struct {
 	// handled at once; more are dropped (default 4).
 	FloodQueue int
 	HTTPClient *http.Client // nil: a plain client; keep its Timeout above PollTimeout
+	// Metrics hears the 429s and the waits for Telegram's limits; nil:
+	// nothing.
+	Metrics bot.LimitMetrics
 }
 
 // Adapter is the Telegram side of the bot: a bot.Messenger for replies
@@ -138,6 +141,7 @@ func New(cfg Config) (*Adapter, error) {
 		MaxRetries: max(cfg.MaxRetries, 0),
 		Spread:     cfg.Spread,
 		Logger:     cfg.Logger,
+		Metrics:    cfg.Metrics,
 	})
 	return a, nil
 }

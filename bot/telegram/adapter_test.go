@@ -350,6 +350,27 @@ func TestBlockedUserIsUnreachable(t *testing.T) {
 	}
 }
 
+// TestCommandMenusDoNotWaitOnEachOther: the three menus a start sets are
+// not messages to one chat, so no per-chat gap holds them: they are set
+// without the clock moving at all.
+func TestCommandMenusDoNotWaitOnEachOther(t *testing.T) {
+	clock := start() // never advanced: any wait on it would hang
+	srv := telegramtest.NewServer(t, clock)
+	a := newAdapter(t, srv, clock)
+	// The deadline only bounds a failing test.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	menu := []bot.CommandInfo{{Name: "quiz", Description: "Take this week's quiz"}}
+	for _, lang := range []string{"", "en", "es"} {
+		if err := a.SetCommands(ctx, lang, menu); err != nil {
+			t.Fatalf("menu %q: %v", lang, err)
+		}
+	}
+	if n := len(srv.Calls("setMyCommands")); n != 3 {
+		t.Errorf("%d setMyCommands calls, want 3", n)
+	}
+}
+
 func TestCommandMenusPerLanguage(t *testing.T) {
 	srv, a, _ := setup(t)
 	en := []bot.CommandInfo{{Name: "quiz", Description: "Take this week's quiz"}, {Name: "progress", Description: "Your points"}}

@@ -30,8 +30,9 @@ type OutboxConfig struct {
 	MaxRetries int             // further tries after a passing failure; 0: none
 	// Spread spaces call starts evenly (see startSlot) instead of sending
 	// a second's permits at once.
-	Spread bool
-	Logger *slog.Logger // nil: discard
+	Spread  bool
+	Logger  *slog.Logger     // nil: discard
+	Metrics bot.LimitMetrics // hears 429s and waits; nil: nothing
 }
 
 // Outbox paces calls to Telegram. It keeps Telegram's broadcast limits
@@ -50,6 +51,7 @@ type OutboxConfig struct {
 type Outbox struct {
 	clock      clockwork.Clock
 	log        *slog.Logger
+	metrics    bot.LimitMetrics
 	global     int
 	perChat    time.Duration
 	maxRetries int
@@ -80,9 +82,13 @@ func NewOutbox(cfg OutboxConfig) *Outbox {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NoMetrics{}
+	}
 	return &Outbox{
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
+		metrics:    cfg.Metrics,
 		global:     max(cfg.GlobalRate, 0),
 		perChat:    max(cfg.PerChat, 0),
 		maxRetries: max(cfg.MaxRetries, 0),
@@ -103,7 +109,7 @@ func (o *Outbox) Do(ctx context.Context, chat string, call func(context.Context)
 	}
 	defer o.leave(lane)
 	for attempt := 0; ; attempt++ {
-		if err := o.sleepUntil(ctx, lane.next); err != nil {
+		if err := o.pause(ctx, lane.next); err != nil {
 			return err
 		}
 		err := o.attempt(ctx, lane, call)
@@ -122,6 +128,7 @@ func (o *Outbox) Do(ctx context.Context, chat string, call func(context.Context)
 // attempt makes one call under a global permit and notes when the chat
 // may be written to again.
 func (o *Outbox) attempt(ctx context.Context, lane *chatLane, call func(context.Context) error) error {
+	start := o.clock.Now()
 	if err := o.acquire(ctx); err != nil {
 		return err
 	}
@@ -129,6 +136,7 @@ func (o *Outbox) attempt(ctx context.Context, lane *chatLane, call func(context.
 		o.release()
 		return err
 	}
+	o.waited(start)
 	err := call(ctx)
 	done := o.clock.Now()
 	o.releaseLater()
@@ -148,6 +156,7 @@ func (o *Outbox) verdict(ctx context.Context, err error, attempt int) (time.Dura
 	}
 	switch {
 	case apiErr.Code == http.StatusTooManyRequests:
+		o.metrics.RateLimited(string(bot.Telegram))
 		return max(time.Duration(apiErr.RetryAfter)*time.Second, time.Second), true
 	case apiErr.Code >= 500:
 		return backoff(attempt), true
@@ -304,6 +313,22 @@ func (o *Outbox) release() {
 		}
 	}
 	o.free++
+}
+
+// pause waits for the chat's gap or a 429's wait to pass, counting the
+// wait.
+func (o *Outbox) pause(ctx context.Context, t time.Time) error {
+	start := o.clock.Now()
+	err := o.sleepUntil(ctx, t)
+	o.waited(start)
+	return err
+}
+
+// waited counts the time since start as held back by the limits.
+func (o *Outbox) waited(start time.Time) {
+	if d := o.clock.Since(start); d > 0 {
+		o.metrics.RateWait(string(bot.Telegram), d)
+	}
 }
 
 // sleepUntil waits on the clock until t, or until ctx is done.

@@ -225,3 +225,27 @@ func TestOutboxWithoutLimits(t *testing.T) {
 		t.Fatalf("%d calls, want 100", n)
 	}
 }
+
+// TestOutboxCountsRefusalsAndWaits: a 429 is counted, and so is the
+// time calls were held back, by the 429's wait and by the per-chat gap.
+func TestOutboxCountsRefusalsAndWaits(t *testing.T) {
+	clock := start()
+	fakeclock.Run(t, clock, 100*time.Millisecond)
+	m := &limits{}
+	o := telegram.NewOutbox(telegram.OutboxConfig{Clock: clock, GlobalRate: 30, PerChat: time.Second, MaxRetries: 3, Metrics: m})
+	rec := newCalls(clock)
+	tooMany := &tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 5", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 5}}
+	if err := o.Do(context.Background(), "7", rec.call("7", tooMany)); err != nil {
+		t.Fatal(err)
+	}
+	refused, waited := m.get()
+	if refused != 1 || waited < 5*time.Second {
+		t.Fatalf("counted %d refusals and %v waited, want 1 and at least the 5s asked", refused, waited)
+	}
+	if err := o.Do(context.Background(), "7", rec.call("7")); err != nil {
+		t.Fatal(err)
+	}
+	if _, more := m.get(); more-waited < time.Second/2 {
+		t.Errorf("a second message to the chat added %v of waiting, want most of the 1s gap", more-waited)
+	}
+}

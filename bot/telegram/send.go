@@ -251,7 +251,10 @@ func (a *Adapter) SetCommands(ctx context.Context, lang string, cmds []bot.Comma
 		return err
 	}
 	p.AddNonEmpty("language_code", code)
-	return a.out.Do(ctx, "setMyCommands", func(ctx context.Context) error {
+	// Each menu has a lane of its own: a menu is not a message to a
+	// chat, so the per-chat gap must not hold the three menus a start
+	// sets one second apart.
+	return a.out.Do(ctx, "setMyCommands:"+code, func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		defer cancel()
 		_, err := a.bot(ctx).MakeRequest("setMyCommands", p)

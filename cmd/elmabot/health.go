@@ -9,9 +9,10 @@ import (
 )
 
 // runHealth asks a running bot's /healthz; for container health checks,
-// where the image has no curl.
+// where the image has no curl. By default it asks ELMA_HTTP's port on
+// loopback, so it follows the bot's own setting.
 func runHealth(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
-	url := fs.String("url", "http://127.0.0.1:8080/healthz", "the health endpoint")
+	url := fs.String("url", g.healthURL(), "the health endpoint")
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}

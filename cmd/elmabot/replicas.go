@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -69,6 +68,8 @@ func (g *globals) telegramPolling(d *deps, log *slog.Logger, tg *telegram.Adapte
 	}
 	return service{platform: bot.Telegram, run: func(ctx context.Context) error {
 		return leader.Run(ctx, d.store, cfg, func(ctx context.Context) error {
+			d.metrics.SetLeader(string(bot.Telegram), true)
+			defer d.metrics.SetLeader(string(bot.Telegram), false)
 			// getUpdates is refused while a webhook is set, say from an
 			// earlier deployment in webhook mode.
 			if err := tg.DeleteWebhook(ctx); err != nil {
@@ -112,7 +113,11 @@ func (g *globals) discordGateway(d *deps, log *slog.Logger, dc *discord.Adapter,
 		return service{}, err
 	}
 	return service{platform: bot.Discord, run: func(ctx context.Context) error {
-		return leader.Run(ctx, d.store, cfg, func(ctx context.Context) error { return dc.Run(ctx, d.bot) })
+		return leader.Run(ctx, d.store, cfg, func(ctx context.Context) error {
+			d.metrics.SetLeader(string(bot.Discord), true)
+			defer d.metrics.SetLeader(string(bot.Discord), false)
+			return dc.Run(ctx, d.bot)
+		})
 	}}, nil
 }
 
@@ -137,9 +142,4 @@ func digits(s string) bool {
 		}
 	}
 	return true
-}
-
-// webhookRoute mounts the Telegram webhook on the HTTP listener.
-func webhookRoute(tg *telegram.Adapter, h bot.Handler, hook *url.URL, secret string) map[string]http.Handler {
-	return map[string]http.Handler{hook.Path: tg.Webhook(h, secret)}
 }

@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -46,13 +44,21 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	defer d.Close()
+	// Health answers from here on, before the slow steps (command menus).
+	mon := &monitor{store: d.store, metrics: d.metrics, log: log}
+	d.metrics.WatchQueue(d.store, d.clock)
+	mux := mon.routes()
+	stopHTTP, err := serveHTTP(g.httpAddr(), mux, log, webhook)
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
 	adapters, err := g.adapters(ctx, d, log, tgToken, dcToken)
 	if err != nil {
 		return err
 	}
-	var routes map[string]http.Handler
 	if webhook && adapters.tg != nil {
-		routes = webhookRoute(adapters.tg, d.bot, hook, secret)
+		mux.Handle("POST "+hook.Path, adapters.tg.Webhook(d.bot, secret))
 	}
 	services, err := g.services(d, log, adapters, hook, secret)
 	if err != nil {
@@ -64,14 +70,9 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	defer stopJobs()
-	stopHTTP, err := g.serveHTTP(d, log, routes)
-	if err != nil {
-		return err
-	}
-	defer stopHTTP()
 	log.Info("elmabot running", "course", d.course.ID, "telegram", tgToken != "", "telegram_webhook", webhook, "discord", dcToken != "", "now", d.clock.Now())
 	go g.reloads(ctx, d, log)
-	return intake(ctx, log, services)
+	return intake(ctx, log, services, mon.running)
 }
 
 // platforms are the adapters built for the tokens given.
@@ -86,7 +87,7 @@ type platforms struct {
 func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgToken, dcToken string) (platforms, error) {
 	p := platforms{tgToken: tgToken, dcToken: dcToken}
 	if tgToken != "" {
-		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true})
+		tg, err := telegram.New(telegram.Config{Token: tgToken, APIURL: g.env.Getenv("TELEGRAM_API_URL"), Logger: log, Spread: true, Metrics: d.metrics})
 		if err != nil {
 			return p, err
 		}
@@ -94,10 +95,11 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 			log.Warn("setting the Telegram command menus", "err", err)
 		}
 		d.bot.Register(tg)
+		d.metrics.AddPlatform(string(bot.Telegram))
 		p.tg = tg
 	}
 	if dcToken != "" {
-		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log})
+		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Metrics: d.metrics})
 		if err != nil {
 			return p, err
 		}
@@ -106,6 +108,7 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 			log.Warn("setting the Discord commands", "err", err)
 		}
 		d.bot.Register(dc)
+		d.metrics.AddPlatform(string(bot.Discord))
 		p.dc = dc
 	}
 	return p, nil
@@ -139,20 +142,25 @@ func (g *globals) services(d *deps, log *slog.Logger, p platforms, hook *url.URL
 
 // intake runs the services until ctx ends; it returns once every one
 // has finished its in-flight updates. One platform failing for good
-// (a revoked token) does not stop the others.
-func intake(ctx context.Context, log *slog.Logger, services []service) error {
-	var wg sync.WaitGroup
+// (a revoked token) does not stop the others. running is called once
+// every service has begun.
+func intake(ctx context.Context, log *slog.Logger, services []service, running func()) error {
+	var wg, begun sync.WaitGroup
 	errs := make([]error, len(services))
+	begun.Add(len(services))
 	for i, s := range services {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			begun.Done()
 			if err := s.run(ctx); err != nil {
 				log.Error("platform stopped", "platform", s.platform, "err", err)
 				errs[i] = err
 			}
 		}()
 	}
+	begun.Wait()
+	running()
 	wg.Wait()
 	log.Info("intake stopped")
 	return errors.Join(errs...)
@@ -175,47 +183,6 @@ func (g *globals) logger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(g.env.Stderr, nil))
 	}
 	return slog.New(slog.NewJSONHandler(g.env.Stderr, nil))
-}
-
-// serveHTTP answers /healthz on ELMA_HTTP (default :8080): 200 while
-// Redis answers, 503 otherwise; and serves routes (the Telegram
-// webhook). Without routes a busy address only costs the health check;
-// with them it is an error, since updates would have nowhere to go.
-func (g *globals) serveHTTP(d *deps, log *slog.Logger, routes map[string]http.Handler) (func(), error) {
-	addr := g.env.Getenv("ELMA_HTTP")
-	if addr == "" {
-		addr = ":8080"
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := d.store.Ping(ctx); err != nil {
-			http.Error(w, "redis: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	for path, h := range routes {
-		mux.Handle(path, h)
-	}
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		if len(routes) > 0 {
-			return nil, fmt.Errorf("ELMA_HTTP %s, where the Telegram webhook is served: %w", addr, err)
-		}
-		log.Warn("health endpoint disabled", "addr", addr, "err", err)
-		return func() {}, nil
-	}
-	go func() { _ = srv.Serve(ln) }()
-	// Shutdown lets webhook updates being handled finish before the
-	// scheduler and storage stop.
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
 }
 
 // redisLog carries go-redis's internal messages into slog.

@@ -14,6 +14,7 @@ import (
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/metrics"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
@@ -26,6 +27,7 @@ type deps struct {
 	store   *store.Store
 	bot     *bot.Bot
 	log     *slog.Logger
+	metrics *metrics.Metrics
 	memory  bool // storage is an in-process Redis: nothing survives exit
 	runner  *schedule.Runner
 	closers []func() error
@@ -48,7 +50,7 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 	if err := storageCodes(c); err != nil {
 		return nil, err
 	}
-	d := &deps{course: c, log: log}
+	d := &deps{course: c, log: log, metrics: metrics.New()}
 	if d.clock, err = g.clock(c); err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 		return nil, err
 	}
 	d.bot, err = bot.New(bot.Config{Course: c, Store: d.store, Catalog: d.catalog, Clock: d.clock, Logger: log, Secret: secret,
-		Delivery: bot.DeliveryConfig{Lease: lease}, ClaimFor: claim})
+		Delivery: bot.DeliveryConfig{Lease: lease}, ClaimFor: claim, Metrics: d.metrics})
 	if err != nil {
 		d.Close()
 		return nil, err
