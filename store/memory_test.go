@@ -101,11 +101,12 @@ func memoryOf(tb testing.TB, s *Store, p Participant) (total int64, byKey map[st
 // deterministic for a given encoding and Redis version.
 func TestMemoryPerParticipant(t *testing.T) {
 	s, srv := testStore(t)
-	if srv.Socket != "" {
-		// A server of our own: measure with the production prefix, as
-		// key names count too.
-		s = New(s.client)
+	if srv.Socket == "" {
+		// A shared server (REDIS_URL): keys carry the test's long prefix,
+		// which would count against the target.
+		t.Skip("memory is measured with the production prefix, on a server of the test's own")
 	}
+	s = New(s.client) // key names count too: the production prefix
 	p := fullCourse(t, s, 1)
 	all, err := s.AllAnswers(context.Background(), p.ID)
 	if err != nil {

@@ -94,8 +94,8 @@ func TestRunServesMetricsAndHealth(t *testing.T) {
 	if up := v("elmabot_redis_up"); up != 1 {
 		t.Errorf("redis_up %v with Redis up", up)
 	}
-	if got := v("elmabot_leader", "platform", "telegram"); got != 0 {
-		t.Errorf("leader gauge %v before anyone set it", got)
+	if got := v("elmabot_leader", "platform", "telegram"); got != 1 {
+		t.Errorf("leader gauge %v for the only replica, which polls Telegram", got)
 	}
 	if got := v("elmabot_updates_failed_total", "platform", "telegram"); got != 0 {
 		t.Errorf("%v updates failed with Redis up", got)
