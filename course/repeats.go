@@ -61,7 +61,7 @@ func (c *Course) Warnings() []Problem {
 			seen = append(seen, e)
 		}
 	}
-	_ = out.Err() // sorts by file and line
+	out.sort()
 	return out.List
 }
 
