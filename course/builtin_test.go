@@ -110,3 +110,16 @@ func find(t *testing.T, events []schedule.Event, id string) schedule.Event {
 	t.Fatalf("no session %s", id)
 	return schedule.Event{}
 }
+
+// TestBuiltinHasNoNearRepeats keeps the shipped quizzes apart: a
+// participant who takes a weekly quiz and an elective should not be asked
+// the same thing twice.
+func TestBuiltinHasNoNearRepeats(t *testing.T) {
+	c, err := LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range c.Warnings() {
+		t.Error(w)
+	}
+}

@@ -37,6 +37,9 @@ type Course struct {
 	Agenda     schedule.Agenda
 	Bank       quiz.Bank
 	FAQ        []FAQEntry
+
+	// sources locates each question in its file, for Warnings.
+	sources map[string]source
 }
 
 // FAQEntry is one support answer.

@@ -76,6 +76,7 @@ func (l *loader) load() *Course {
 	if l.read(agendaName, &af) {
 		c.Agenda = l.agenda(c, &af)
 	}
+	c.sources = map[string]source{}
 	c.Bank.Quizzes = l.quizzes(c)
 	var ff faqFile
 	if l.read(faqName, &ff) {

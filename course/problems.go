@@ -31,6 +31,12 @@ func (ps *Problems) Err() error {
 	if len(ps.List) == 0 {
 		return nil
 	}
+	ps.sort()
+	return ps
+}
+
+// sort puts the list in file and line order, the order an editor fixes it.
+func (ps *Problems) sort() {
 	sort.SliceStable(ps.List, func(i, j int) bool {
 		a, b := ps.List[i], ps.List[j]
 		if a.File != b.File {
@@ -38,7 +44,6 @@ func (ps *Problems) Err() error {
 		}
 		return a.Line < b.Line
 	})
-	return ps
 }
 
 func (ps *Problems) Error() string {

@@ -74,6 +74,9 @@ func (l *loader) quiz(c *Course, file string, qf *quizFile) quiz.Quiz {
 	l.quizKind(c, file, qf)
 	l.window(c, file, qf, &q)
 	q.Questions = l.questions(file, qf)
+	for _, qq := range qf.Questions {
+		c.sources[sourceKey(q.ID, qq.ID)] = source{file: l.name(file), line: int(qq.Line)}
+	}
 	sum := 0
 	for _, qu := range q.Questions {
 		sum += qu.Points

@@ -1,11 +1,15 @@
 package course
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,9 +25,10 @@ var lineType = reflect.TypeOf(Line(0))
 // line instead of stopping at the first, so `elmabot check` lists them all.
 // It returns false when the file could not be parsed at all.
 func decodeFile(name string, data []byte, out any, probs *Problems) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		probs.Add(name, syntaxLine(err), "syntax error: %s", stripYAMLPrefix(err))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		syntaxError(name, data, err, probs)
 		return false
 	}
 	if len(doc.Content) == 0 {
@@ -32,7 +37,51 @@ func decodeFile(name string, data []byte, out any, probs *Problems) bool {
 	}
 	d := decoder{file: name, probs: probs}
 	d.value(doc.Content[0], reflect.ValueOf(out).Elem(), "")
+	extraDocument(name, data, dec, probs)
 	return true
+}
+
+// extraDocument reports a second document in the file: the course reads
+// only the first, so whatever follows a "---" would be lost unseen.
+func extraDocument(name string, data []byte, dec *yaml.Decoder, probs *Problems) {
+	var next yaml.Node
+	err := dec.Decode(&next)
+	switch {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		syntaxError(name, data, err, probs)
+	default:
+		probs.Add(name, next.Line, "a second YAML document starts here (---); a course file holds one document, the rest would be ignored")
+	}
+}
+
+// syntaxError reports a parse error. yaml.v3 gives no line for invalid
+// UTF-8, so the first bad byte is located here instead.
+func syntaxError(name string, data []byte, err error, probs *Problems) {
+	if strings.Contains(err.Error(), "UTF-8") && !utf8.Valid(data) {
+		line, col := badUTF8(data)
+		probs.Add(name, line, "column %d: invalid UTF-8 (save the file as UTF-8)", col)
+		return
+	}
+	probs.Add(name, syntaxLine(err), "syntax error: %s", stripYAMLPrefix(err))
+}
+
+// badUTF8 returns the line and column (in characters, from 1) of the
+// first byte that is not valid UTF-8.
+func badUTF8(data []byte) (line, col int) {
+	line, col = 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line, col
+		}
+		col++
+		if r == '\n' {
+			line, col = line+1, 1
+		}
+		data = data[size:]
+	}
+	return line, col
 }
 
 type decoder struct {

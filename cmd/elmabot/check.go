@@ -21,8 +21,16 @@ func runCheck(_ context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if err := storageCodes(c); err != nil {
 		return err
 	}
+	// Warnings do not fail the check: the course loads and runs as it is.
+	warnings := c.Warnings()
+	for _, w := range warnings {
+		fmt.Fprintln(g.env.Stdout, w)
+	}
 	fmt.Fprintf(g.env.Stdout, "%s: ok: %d sessions, %d electives, %d quizzes (%d questions), %d FAQ entries\n",
 		c.ID, len(c.Agenda.Events), len(c.Agenda.Electives), len(c.Bank.Quizzes), countQuestions(c), len(c.FAQ))
+	if len(warnings) > 0 {
+		fmt.Fprintf(g.env.Stdout, "%d warning(s)\n", len(warnings))
+	}
 	return nil
 }
 
