@@ -62,7 +62,25 @@ type deliveries struct {
 	wake chan struct{} // something was queued here: look now
 
 	mu         sync.Mutex
-	nextReport time.Time // when finished waves are looked for again
+	nextReport time.Time           // when finished waves are looked for again
+	sending    map[string]struct{} // deliveries being sent by this process
+}
+
+// begin marks a delivery as being sent here; false if it already is.
+func (d *deliveries) begin(member string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, busy := d.sending[member]; busy {
+		return false
+	}
+	d.sending[member] = struct{}{}
+	return true
+}
+
+func (d *deliveries) end(member string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.sending, member)
 }
 
 // reportDue says whether to look for finished waves now: at most once a
@@ -77,7 +95,9 @@ func (d *deliveries) reportDue(now time.Time) bool {
 	return true
 }
 
-func newDeliveries() *deliveries { return &deliveries{wake: make(chan struct{}, 1)} }
+func newDeliveries() *deliveries {
+	return &deliveries{wake: make(chan struct{}, 1), sending: map[string]struct{}{}}
+}
 
 // poke wakes the delivery loop.
 func (b *Bot) poke() {
@@ -210,6 +230,13 @@ func (b *Bot) DrainDeliveries(ctx context.Context) error {
 // finished even if ctx ends meanwhile (within the lease): a message cut
 // off mid-request may or may not have arrived.
 func (b *Bot) deliver(parent context.Context, d store.Delivery) {
+	member := d.Item + "|" + d.Recipient
+	if !b.dlv.begin(member) {
+		// Still being sent here: its lease ran out under load and the
+		// loop took it again. Sending it twice would repeat it.
+		return
+	}
+	defer b.dlv.end(member)
 	ctx, cancel := context.WithTimeout(WithBulk(context.WithoutCancel(parent)), b.lease()-b.lease()/8)
 	defer cancel()
 	outcome, expires, err := b.attempt(ctx, d)
@@ -219,8 +246,15 @@ func (b *Bot) deliver(parent context.Context, d store.Delivery) {
 		outcome, retryAt = b.retryOrGiveUp(d, expires)
 		b.log.Warn("delivery failed", "item", d.Item, "to", d.Recipient, "attempt", d.Attempts+1, "outcome", outcome, "err", err)
 	}
-	b.settle(ctx, d, outcome, retryAt)
+	// A fresh deadline: the send may have used up its own, and a result
+	// not recorded means the message goes out again.
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(parent), settleTimeout)
+	defer scancel()
+	b.settle(sctx, d, outcome, retryAt)
 }
+
+// settleTimeout bounds recording a delivery's outcome.
+const settleTimeout = 10 * time.Second
 
 // settle records how d went; whoever settles a wave's last delivery
 // reports the wave, if a coordinator is waiting for that.

@@ -310,3 +310,60 @@ func TestFailedReminderIsSentAgain(t *testing.T) {
 	}
 	mustContain(t, f.texts(ana)[0], "Reminder: this session starts in 15 minutes.")
 }
+
+// gate is a Telegram stand-in whose sends wait until released, as a
+// platform under load does, and which counts what it was given.
+type gate struct {
+	mu      sync.Mutex
+	sent    []string
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gate) Platform() bot.Platform { return bot.Telegram }
+
+func (g *gate) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
+	g.mu.Lock()
+	first := len(g.sent) == 0
+	g.sent = append(g.sent, r.ChatID)
+	g.mu.Unlock()
+	if first { // only the first send is slow
+		g.entered <- struct{}{}
+		<-g.release
+	}
+	return bot.Sent{MessageID: "1"}, nil
+}
+
+// TestSlowSendIsNotTakenTwice: a send outlives its lease (the platform is
+// slow); the loop takes the delivery again, but this process is still
+// sending it, so it goes out once.
+func TestSlowSendIsNotTakenTwice(t *testing.T) {
+	f := newFleet(t, "2022-10-25T15:45")
+	const ana = 1201
+	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	r := f.replica()
+	g := &gate{entered: make(chan struct{}, 4), release: make(chan struct{})}
+	r.bot.Register(g)
+	s := f.send("rem:w2-skills-1:15m0s:20221025T1400Z")
+	if err := r.bot.Deliver(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() { first <- r.bot.DrainDeliveries(context.Background()) }()
+	<-g.entered                      // the send is under way
+	f.clock.Advance(3 * time.Minute) // its 2-minute lease runs out
+	if err := r.bot.DrainDeliveries(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	close(g.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if len(g.sent) != 1 {
+		t.Fatalf("sent %d times, want once", len(g.sent))
+	}
+	stats, err := r.bot.DeliverStats(context.Background(), s)
+	if err != nil || stats.Sent != 1 || stats.Due != 0 {
+		t.Fatalf("stats %+v, %v; want sent once", stats, err)
+	}
+}

@@ -38,9 +38,14 @@ func TestOutboxRepliesGoBeforeBulk(t *testing.T) {
 	waitQueued(t, o, 0, 3)
 	wg.Go(func() { _ = o.Do(context.Background(), "reply", call("reply")) })
 	waitQueued(t, o, 1, 3)
-	for range 4 {
+	for i := range 4 {
+		// The last call's permit comes back on a timer: wait until it is
+		// armed, or the clock moves past it unseen.
+		if err := clock.BlockUntilContext(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
 		clock.Advance(time.Second)
-		waitCalls(t, &mu, &order, len(order)+1)
+		waitCalls(t, &mu, &order, i+2)
 	}
 	wg.Wait()
 	if order[1] != "reply" {
