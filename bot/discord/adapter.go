@@ -63,6 +63,10 @@ type Config struct {
 	// most, over all routes but interaction callbacks (default 50,
 	// Discord's limit for a bot; negative: no global pacing).
 	GlobalRate int
+	// Spread starts calls 1/GlobalRate apart instead of a second's worth
+	// at once: the same rate, fewer requests on the wire at any instant,
+	// so a crash leaves fewer messages of unknown fate.
+	Spread bool
 	// MaxRetries is how often one call is tried again after a passing
 	// failure: a 5xx or a network error (default 3; negative: never).
 	// A 429 is waited out and does not count.
@@ -111,7 +115,7 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, errors.New("discord: no bot token")
 	}
 	cfg = withDefaults(cfg)
-	p := newPacer(cfg.Clock, cfg.GlobalRate)
+	p := newPacer(cfg.Clock, cfg.GlobalRate, cfg.Spread)
 	p.metrics = cfg.Metrics
 	client, err := apiClient(cfg.HTTPClient, cfg.APIBase, p)
 	if err != nil {

@@ -47,10 +47,10 @@ type pacer struct {
 	pruneAt int
 }
 
-func newPacer(clock clockwork.Clock, rate int) *pacer {
+func newPacer(clock clockwork.Clock, rate int, spread bool) *pacer {
 	p := &pacer{clock: clock, metrics: bot.NoMetrics{}, routes: map[string]*routeBucket{}, pruneAt: pruneFloor}
 	if rate > 0 {
-		p.global = &globalLimit{clock: clock, rate: rate, freed: make(chan struct{})}
+		p.global = &globalLimit{clock: clock, rate: rate, spread: spread, freed: make(chan struct{})}
 	}
 	return p
 }
@@ -178,14 +178,16 @@ func secondsOf(s float64) time.Duration {
 // keeps the bot inside Discord's window however long calls travel:
 // Discord saw each call before the bot saw its answer.
 type globalLimit struct {
-	clock clockwork.Clock
-	rate  int
+	clock  clockwork.Clock
+	rate   int
+	spread bool // calls start 1/rate apart, not a second's worth at once
 
 	mu       sync.Mutex
 	answered []time.Time // answers within the last second, oldest first
 	underway int
 	freed    chan struct{} // closed and replaced when a call is answered
 	blocked  time.Time     // a global 429 holds every call until then
+	next     time.Time     // with spread, the earliest next start
 }
 
 // acquire waits for room for one call; done must be called once the
@@ -226,6 +228,12 @@ func (g *globalLimit) take() (time.Duration, <-chan struct{}, bool) {
 	}
 	g.answered = slices.Delete(g.answered, 0, old)
 	if g.underway+len(g.answered) < g.rate {
+		// Spread: the same rate, but fewer requests on the wire at any
+		// instant, so a crash leaves fewer messages of unknown fate.
+		if g.spread && now.Before(g.next) {
+			return g.next.Sub(now), nil, false
+		}
+		g.next = now.Add(time.Second / time.Duration(g.rate))
 		g.underway++
 		return 0, nil, true
 	}

@@ -19,7 +19,8 @@ import (
 // run calls Main in-process with the given stdin and environment.
 func run(t *testing.T, stdin string, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
+	// Safe for concurrent writes: go-redis logs from its own goroutines.
+	var out, errOut syncBuffer
 	e := Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Getenv: func(k string) string { return env[k] },

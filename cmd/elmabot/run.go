@@ -28,13 +28,15 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	log := g.logger()
-	// go-redis reports reconnects through its own package-wide logger;
-	// route it into ours so production logs stay one JSON stream.
-	redis.SetLogger(redisLog{log})
 	tgToken, dcToken := g.env.Getenv("TELEGRAM_TOKEN"), g.env.Getenv("DISCORD_TOKEN")
 	if tgToken == "" && dcToken == "" {
 		return errors.New("neither TELEGRAM_TOKEN nor DISCORD_TOKEN is set: nothing to serve (try `elmabot console` to use the bot without a token)")
 	}
+	// go-redis reports reconnects through its own package-wide logger;
+	// route it into ours so production logs stay one JSON stream, and
+	// away again once this run is over.
+	redis.SetLogger(redisLog{log})
+	defer redis.SetLogger(redisLog{slog.New(slog.DiscardHandler)})
 	hook, secret, webhook, err := g.webhookSettings()
 	if err != nil {
 		return err
@@ -99,7 +101,7 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 		p.tg = tg
 	}
 	if dcToken != "" {
-		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Metrics: d.metrics})
+		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Spread: true, Metrics: d.metrics})
 		if err != nil {
 			return p, err
 		}
