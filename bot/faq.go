@@ -100,7 +100,7 @@ func (r *request) liveAnswer(e *course.FAQEntry) (string, error) {
 	case course.LiveNextSession:
 		live = r.nextSessionText()
 	case course.LiveRecordings:
-		live = r.lastSessionText()
+		live = r.recentSessionsText()
 	case course.LiveCourseEnd:
 		live = r.courseEndText()
 	}
@@ -138,17 +138,41 @@ func (r *request) nextSessionText() string {
 	return r.pr.T("next_none")
 }
 
-// lastSessionText names the last webinar held for the sender, whose
-// recording is the one a person who missed it is after.
-func (r *request) lastSessionText() string {
+// recentWindow and recentMax bound the sessions listed with the
+// recordings: "yesterday's webinar" is rarely the very last one.
+const (
+	recentWindow = 7 * 24 * time.Hour
+	recentMax    = 3
+)
+
+// recentSessionsText lists the webinars held for the sender lately, most
+// recent first (at least the last one, however old), so they can find
+// the recording they missed.
+func (r *request) recentSessionsText() string {
 	events := r.course().Agenda.Events
-	for i := len(events) - 1; i >= 0; i-- {
+	var lines []string
+	for i := len(events) - 1; i >= 0 && len(lines) < recentMax; i-- {
 		ev := &events[i]
-		if !ev.End.After(r.now) && r.webinar(ev) {
-			return r.pr.T("faq_last_session", "Session", r.sessionLine(ev), "Link", r.course().Recordings)
+		if ev.End.After(r.now) || !r.webinar(ev) {
+			continue
 		}
+		if len(lines) > 0 && r.now.Sub(ev.End) > recentWindow {
+			break
+		}
+		lines = append(lines, r.briefSession(ev))
 	}
-	return r.pr.T("faq_no_session_yet")
+	if len(lines) == 0 {
+		return r.pr.T("faq_no_session_yet")
+	}
+	return r.pr.T("faq_recent_sessions", "Sessions", strings.Join(lines, "\n"))
+}
+
+// briefSession is one line: the title and when, in Turin time.
+func (r *request) briefSession(ev *schedule.Event) string {
+	loc := r.course().Location
+	s, e := ev.Start.In(loc), ev.End.In(loc)
+	when := r.pr.T("session_when_course", "Day", r.pr.Date(s), "Start", r.pr.Clock(s), "End", r.pr.Clock(e))
+	return "• " + ev.Title.In(r.pr.Lang) + " (" + when + ")"
 }
 
 // courseEndText is the course's last day and the days left, counted in

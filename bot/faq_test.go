@@ -73,7 +73,7 @@ func TestFAQAnswersWithLiveData(t *testing.T) {
 	h := newHarness(t, "2022-10-25T10:00")
 	h.say("ana", "/register Ana Lima", "/timezone America/Bogota")
 	mustContain(t, h.say("ana", "I missed yesterday's webinar, where can I watch it?"),
-		"Your last session was", "Global and regional labour migration trends", "Mon 24 Oct, 15:00–17:00 Turin time",
+		"Your latest sessions", "• Global and regional labour migration trends (Mon 24 Oct, 15:00–17:00 Turin time)",
 		"https://ecampus.itcilo.org/course/view.php?id=2585")
 	mustContain(t, h.say("ana", "when does the course finish?"), "Fri 2 Dec 2022, 38 days from now")
 	mustContain(t, h.say("ana", "how many points do i have so far"), "Your total: 0 points", "60")

@@ -27,7 +27,7 @@ const (
 	LiveNone        LiveKind = ""
 	LiveNextSession LiveKind = "next-session" // the next session for this participant, in their zone
 	LiveProgress    LiveKind = "progress"     // the participant's points and certificate standing
-	LiveRecordings  LiveKind = "recordings"   // the last session held, and where its recording is
+	LiveRecordings  LiveKind = "recordings"   // the sessions held lately, whose recordings they may be after
 	LiveCourseEnd   LiveKind = "course-end"   // the last day, and how far away it is
 )
 
