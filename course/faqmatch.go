@@ -48,6 +48,7 @@ type Matcher struct {
 type langIndex struct {
 	stem    func(string) string
 	vocab   []string          // folded keyword and example words, for typos
+	runes   [][]rune          // vocab as runes, parallel
 	stemOf  map[string]string // folded word -> stem
 	weight  map[string]float64
 	entries []entryIndex // parallel to Matcher.entries
@@ -55,7 +56,13 @@ type langIndex struct {
 
 type entryIndex struct {
 	keywords [][]string // stem sequences, one per distinct keyword
-	examples [][]string // stem sets of the example questions
+	examples []example
+}
+
+// example is an example question's stems and their summed weight.
+type example struct {
+	stems  map[string]bool
+	weight float64
 }
 
 // Match is the matcher's verdict on one message.
@@ -133,7 +140,8 @@ func (m *Matcher) buildIndex(lang locales.Lang) *langIndex {
 		}
 		for _, ex := range e.Examples[lang] {
 			seq := ix.stems(m, ex, true)
-			ei.examples = append(ei.examples, seq)
+			ei.examples = append(ei.examples, example{stems: map[string]bool{}})
+			markAll(ei.examples[len(ei.examples)-1].stems, seq)
 			markAll(used, seq)
 		}
 		for s := range used {
@@ -147,10 +155,20 @@ func (m *Matcher) buildIndex(lang locales.Lang) *langIndex {
 	for s, df := range docs {
 		ix.weight[s] = math.Log(1 + n/float64(df))
 	}
+	for _, ei := range ix.entries {
+		for i := range ei.examples {
+			for s := range ei.examples[i].stems {
+				ei.examples[i].weight += ix.weight[s]
+			}
+		}
+	}
 	for w := range ix.stemOf {
 		ix.vocab = append(ix.vocab, w)
 	}
 	sort.Strings(ix.vocab) // typo repair picks the same word every run
+	for _, w := range ix.vocab {
+		ix.runes = append(ix.runes, []rune(w))
+	}
 	return ix
 }
 
@@ -234,11 +252,13 @@ func (m *Matcher) decide(scores []float64) Match {
 // score rates every entry against the folded question in this language.
 func (ix *langIndex) score(m *Matcher, folded string) []float64 {
 	q, qWeight := ix.question(m, folded)
+	qSet := map[string]bool{}
+	markAll(qSet, q)
 	scores := make([]float64, len(ix.entries))
 	for i, e := range ix.entries {
 		var x float64
 		for _, ex := range e.examples {
-			x = max(x, ix.likeness(q, qWeight, ex))
+			x = max(x, ix.likeness(qSet, qWeight, ex))
 		}
 		scores[i] = ix.keywordScore(q, e.keywords) + exampleWeight*x*x
 	}
@@ -294,17 +314,29 @@ func (ix *langIndex) question(m *Matcher, folded string) (q []string, qWeight fl
 // mend maps a misspelt word to the stem of the closest vocabulary word,
 // if one is close enough; otherwise the word keeps its own stem.
 func (ix *langIndex) mend(w, s string) string {
-	limit := typoLimit(len([]rune(w)))
+	rw := []rune(w)
+	limit := typoLimit(len(rw))
 	if limit == 0 {
 		return s
 	}
 	bestD, bestStem := limit+1, s
-	for _, v := range ix.vocab {
-		if d := editDistance(w, v, limit); d < bestD {
-			bestD, bestStem = d, ix.stemOf[v]
+	buf := make([]int, 3*(len(rw)+limit+1))
+	for i, v := range ix.runes {
+		if abs(len(v)-len(rw)) > limit {
+			continue
+		}
+		if d := runeDistance(rw, v, limit, buf); d < bestD {
+			bestD, bestStem = d, ix.stemOf[ix.vocab[i]]
 		}
 	}
 	return bestStem
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func (ix *langIndex) weightOf(s string) float64 {
@@ -355,27 +387,17 @@ func indexFrom(q []string, s string, from, to int) int {
 
 // likeness is the weighted Dice coefficient of the question and an
 // example: 1 when they share every word, 0 when none.
-func (ix *langIndex) likeness(q []string, qWeight float64, ex []string) float64 {
-	exSet := map[string]bool{}
-	var exWeight float64
-	for _, s := range ex {
-		if !exSet[s] {
-			exSet[s] = true
-			exWeight += ix.weightOf(s)
-		}
-	}
+func (ix *langIndex) likeness(q map[string]bool, qWeight float64, ex example) float64 {
 	var shared float64
-	seen := map[string]bool{}
-	for _, s := range q {
-		if exSet[s] && !seen[s] {
-			seen[s] = true
+	for s := range q {
+		if ex.stems[s] {
 			shared += ix.weightOf(s)
 		}
 	}
-	if qWeight+exWeight == 0 {
+	if qWeight+ex.weight == 0 {
 		return 0
 	}
-	return 2 * shared / (qWeight + exWeight)
+	return 2 * shared / (qWeight + ex.weight)
 }
 
 // smallTalk recognises a message made only of greetings, thanks and

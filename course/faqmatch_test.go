@@ -123,3 +123,16 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatch is one long, misspelt question: the cost every free-text
+// message pays.
+func BenchmarkMatch(b *testing.B) {
+	c, err := LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := "Hello, I coudnt attend yesterdays webinar because of work, where can I find the recordigns and when is the next one?"
+	for b.Loop() {
+		c.Support.Match(q, locales.EN)
+	}
+}

@@ -74,13 +74,21 @@ func stopSet() map[string]bool {
 // editDistance is the optimal string alignment distance (Levenshtein plus
 // swapped neighbours), over runes, giving up past limit.
 func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
+	return runeDistance([]rune(a), []rune(b), limit, nil)
+}
+
+// runeDistance is editDistance over runes. buf, when long enough (three
+// rows of len(rb)+1), spares the allocations: typo repair measures a word
+// against the whole vocabulary.
+func runeDistance(ra, rb []rune, limit int, buf []int) int {
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	n := len(rb) + 1
+	if len(buf) < 3*n {
+		buf = make([]int, 3*n)
+	}
+	prev2, prev, cur := buf[:n], buf[n:2*n], buf[2*n:3*n]
 	for j := range prev {
 		prev[j] = j
 	}
