@@ -136,3 +136,24 @@ func BenchmarkMatch(b *testing.B) {
 		c.Support.Match(q, locales.EN)
 	}
 }
+
+// TestMatcherConcurrentUse: one Matcher serves every update at once.
+func TestMatcherConcurrentUse(t *testing.T) {
+	c, err := LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	for _, q := range []string{"cuando termina el curso", "when is the essay due?", "gracias", "recordigns?"} {
+		go func() {
+			var got string
+			for range 20 {
+				got = verdict(c.Support.Match(q, locales.ES))
+			}
+			done <- got
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
