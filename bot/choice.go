@@ -34,6 +34,8 @@ func (r *request) choice() error {
 		return r.reminderChoice(value)
 	case "cmd":
 		return r.command(value, "")
+	case "faq":
+		return r.faqChoice(value)
 	case "bc":
 		if !r.allowed(coordinator) {
 			return r.refuse()

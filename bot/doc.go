@@ -12,6 +12,13 @@
 //	                      │     the role is checked in one place
 //	                      └─ replies ──Reply──▶ Messenger.Send ──▶ platform
 //
+// Free text goes to the support desk (support.go, faq.go): the course's
+// compiled FAQ (course.Matcher) answers when it is confident, adding live
+// data where the entry asks for it and "That helped" / "Ask a person"
+// buttons; small talk and buttons typed by hand are answered and never
+// passed on; anything else, and every extension request, is kept for the
+// coordinators.
+//
 // Handle returns an error only when storage is unavailable, so that the
 // adapter delivers the update again; bad input gets a translated reply.
 //

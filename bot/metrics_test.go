@@ -53,9 +53,12 @@ func (t *tally) want(tb testing.TB, what string, got, want int) {
 func TestMetricsCountUpdatesAndDeliveries(t *testing.T) {
 	m := newTally()
 	h := newHarnessWith(t, "2022-10-21T16:00", m)
-	h.say("ana", "/register Ana Lima", "/quiz week-1", "/fly me to the moon", "how do certificates work?")
+	h.say("ana", "/register Ana Lima", "/quiz week-1")
 	q, _ := h.course.Bank.Quiz("week-1")
+	// The answer first: the FAQ's answer brings buttons of its own, and
+	// the console numbers the latest buttons.
 	h.say("ana", option(&q.Questions[0], true))
+	h.say("ana", "/fly me to the moon", "how do certificates work?")
 
 	ctx := context.Background()
 	u := bot.Update{ID: "tg:1", Platform: bot.Console, UserID: "ana", ChatID: "ana", Text: "/progress"}

@@ -32,6 +32,10 @@ type Store interface {
 
 	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time, update string) (string, error)
 	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)
+	// Questions the FAQ answered, kept for their "Ask a person" button.
+	StashQuestion(ctx context.Context, q store.StashedQuestion, ttl time.Duration) (string, error)
+	StashedQuestion(ctx context.Context, id string) (store.StashedQuestion, error)
+	DropStashedQuestion(ctx context.Context, id string) error
 
 	SavePoll(ctx context.Context, pollID string, ref store.PollRef, ttl time.Duration) error
 	Poll(ctx context.Context, pollID string) (store.PollRef, error)

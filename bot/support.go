@@ -3,14 +3,9 @@ package bot
 import (
 	"fmt"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
 )
 
 func (r *request) cmdHelp(string) error {
@@ -21,16 +16,20 @@ func (r *request) cmdHelp(string) error {
 	return r.say(text)
 }
 
-// freeText answers a question from the FAQ, or passes it on to the
-// coordinators when nothing matches.
+// freeText answers a message that is not a command: from the FAQ when the
+// matcher is confident, else the coordinators get it. Small talk and
+// buttons typed by hand are answered here and never passed on.
 func (r *request) freeText() error {
-	if entry, ok := matchFAQ(r.course().FAQ, r.u.Text, r.pr.Lang); ok {
-		return r.say(entry.Answer.In(r.pr.Lang))
-	}
-	if r.p == nil {
+	m := r.course().Support.Match(r.u.Text, r.pr.Lang)
+	switch {
+	case m.Echo:
+		return r.say(r.pr.T("faq_press_button"))
+	case m.Entry == nil && r.p == nil:
 		return r.say(r.pr.T("faq_no_match_unregistered"))
+	case m.Entry == nil:
+		return r.passOn(r.u.Text, "faq_no_match")
 	}
-	return r.passOn(r.u.Text, "faq_no_match")
+	return r.answerFAQ(m.Entry)
 }
 
 // cmdHuman passes a message straight to the coordinators.
@@ -43,14 +42,31 @@ func (r *request) cmdHuman(msg string) error {
 
 // passOn keeps a question for the coordinators and confirms with msgID.
 func (r *request) passOn(text, msgID string) error {
-	const maxLen = 2000
-	if len(text) > maxLen {
-		text = text[:maxLen]
-	}
-	if _, err := r.b.cfg.Store.SaveQuestion(r.ctx, r.p.ID, string(r.pr.Lang), text, r.now, r.u.ID); err != nil {
+	if err := r.keepQuestion(text, r.u.ID); err != nil {
 		return err
 	}
 	return r.say(r.pr.T(msgID, "Contact", r.course().Contact.In(r.pr.Lang)))
+}
+
+// keepQuestion stores a question for the coordinators. once names what
+// asked it (the update, a stashed question): asking again under the same
+// name stores nothing more.
+func (r *request) keepQuestion(text, once string) error {
+	_, err := r.b.cfg.Store.SaveQuestion(r.ctx, r.p.ID, string(r.pr.Lang), clip(text), r.now, once)
+	return err
+}
+
+// clip bounds a kept question, on a rune boundary.
+func clip(text string) string {
+	const maxLen = 2000
+	if len(text) <= maxLen {
+		return text
+	}
+	cut := maxLen
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
 }
 
 // cmdQuestions lists the open support questions (coordinators only).
@@ -70,40 +86,6 @@ func (r *request) cmdQuestions(string) error {
 	return r.say(strings.Join(lines, "\n\n"))
 }
 
-// matchFAQ scores each entry by the keywords found in text (in the
-// participant's language first, then the other) and returns the best.
-func matchFAQ(entries []course.FAQEntry, text string, lang locales.Lang) (course.FAQEntry, bool) {
-	norm := " " + fold(text) + " "
-	best, bestScore := course.FAQEntry{}, 0
-	for _, e := range entries {
-		score := 0
-		for _, l := range locales.Langs() {
-			weight := 1
-			if l == lang {
-				weight = 2
-			}
-			for _, kw := range e.Keywords[l] {
-				if strings.Contains(norm, " "+fold(kw)) {
-					score += weight * len(strings.Fields(kw))
-				}
-			}
-		}
-		if score > bestScore {
-			best, bestScore = e, score
-		}
-	}
-	return best, bestScore > 0
-}
-
 // fold lowercases, strips accents and turns punctuation into spaces, so
-// "¿Cómo obtengo el certificado?" matches the keyword "certificado".
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.Join(strings.FieldsFunc(strings.ToLower(out), func(c rune) bool {
-		return !unicode.IsLetter(c) && !unicode.IsNumber(c)
-	}), " ")
-}
+// names compare as people type them; the FAQ matcher folds the same way.
+func fold(s string) string { return course.Fold(s) }

@@ -40,12 +40,18 @@ type Course struct {
 
 	// sources locates each question in its file, for Warnings.
 	sources map[string]source
+	// Support is the FAQ compiled for matching, built once per load so
+	// that swapping the course swaps it too.
+	Support *Matcher
 }
 
 // FAQEntry is one support answer.
 type FAQEntry struct {
 	ID       string
+	Kind     FAQKind
+	Live     LiveKind
 	Keywords map[locales.Lang][]string
+	Examples map[locales.Lang][]string
 	Question locales.Text
 	Answer   locales.Text
 }

@@ -148,8 +148,14 @@ type faqFile struct {
 type faqEntryFile struct {
 	Line Line
 	ID   string `yaml:"id"`
-	// Keywords per language; a question matches an entry by these.
+	// Kind is answer (the default), human or smalltalk; Live names data
+	// the bot adds to the answer. See the head of faq.yaml.
+	Kind string `yaml:"kind"`
+	Live string `yaml:"live"`
+	// Keywords per language (words or phrases) and example questions;
+	// both are evidence for the matcher (course/faqmatch.go).
 	Keywords keywordsFile `yaml:"keywords"`
+	Examples keywordsFile `yaml:"examples"`
 	Question textFile     `yaml:"question"`
 	Answer   textFile     `yaml:"answer"`
 }

@@ -82,6 +82,7 @@ func (l *loader) load() *Course {
 	if l.read(faqName, &ff) {
 		c.FAQ = l.faq(&ff)
 	}
+	c.Support = NewMatcher(c.FAQ, buttonLabels(c))
 	if !l.unread {
 		l.crossCheck(c)
 	}

@@ -144,6 +144,9 @@
 //	<prefix>:{support}:open    sorted set of open question ids by instant
 //	<prefix>:{support}:u       hash, update -> the question it stored, so
 //	                           an update delivered again stores nothing
+//	<prefix>:faqq:<id>         string with expiry, JSON {p, l, t}: a
+//	                           question the FAQ answered, until its "Ask
+//	                           a person" button is pressed (store/faq.go)
 //	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at}:
 //	                           a coordinator's announcement awaiting
 //	                           confirmation, then its record
