@@ -2,9 +2,7 @@ package bot
 
 import (
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
@@ -79,20 +77,9 @@ func (r *request) registered() error {
 	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
 }
 
-// cleanName trims a name and checks it is printable and of sane length.
-func cleanName(s string) (string, bool) {
-	s = strings.Join(strings.Fields(s), " ")
-	n := utf8.RuneCountInString(s)
-	if n < 2 || n > 80 {
-		return "", false
-	}
-	for _, c := range s {
-		if c < ' ' {
-			return "", false
-		}
-	}
-	return s, true
-}
+// cleanName trims a name and checks it is printable and of sane length;
+// the rule lives in the store so that the roster import applies it too.
+func cleanName(s string) (string, bool) { return store.CleanName(s) }
 
 func (r *request) cmdName(name string) error {
 	name, ok := cleanName(name)

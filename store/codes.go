@@ -23,6 +23,8 @@ type RosterEntry struct {
 	Cohort      string
 	Lang        locales.Lang
 	Coordinator bool
+	Electives   []string // elective ids, given to the participant
+	Details              // kept on the participant's profile
 }
 
 // Roster hash fields (see doc.go).
@@ -33,8 +35,9 @@ const (
 	rCoordinator = "c"
 )
 
-// AddRosterCodes stores registration codes. Adding a code again updates
-// its entry but never frees it: a redeemed code stays redeemed.
+// AddRosterCodes stores registration codes without any check. Adding a
+// code again updates its entry but never frees it: a redeemed code stays
+// redeemed. LoadRoster is the checked way, for a whole roster.
 func (s *Store) AddRosterCodes(ctx context.Context, entries []RosterEntry) error {
 	for _, e := range entries {
 		if normalizeCode(e.Code) == "" {
@@ -43,8 +46,7 @@ func (s *Store) AddRosterCodes(ctx context.Context, entries []RosterEntry) error
 	}
 	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, e := range entries {
-			p.HSet(ctx, s.rosterKey(normalizeCode(e.Code)),
-				rName, e.Name, rCohort, e.Cohort, rLang, string(e.Lang), rCoordinator, flag(e.Coordinator))
+			p.HSet(ctx, s.rosterKey(normalizeCode(e.Code)), rosterFields(e)...)
 		}
 		return nil
 	})
@@ -129,7 +131,7 @@ func (s *Store) claimRoster(ctx context.Context, code string, id ParticipantID, 
 	if found, err := r.int(0); err != nil || found == 0 {
 		return rosterClaim{}, errors.Join(err, fmt.Errorf("store: roster code %s: %w", code, ErrCodeUnknown))
 	}
-	var f [8]string
+	var f [14]string
 	for i := range f {
 		if f[i], err = r.str(i + 1); err != nil {
 			return rosterClaim{}, err
@@ -145,7 +147,11 @@ func (s *Store) claimRoster(ctx context.Context, code string, id ParticipantID, 
 		participant: ParticipantID(f[1]),
 		account:     f[2],
 		at:          time.UnixMilli(at),
-		entry:       RosterEntry{Code: code, Name: f[3], Cohort: f[4], Lang: locales.Lang(f[5]), Coordinator: f[6] == "1"},
+		entry: RosterEntry{
+			Code: code, Name: f[3], Cohort: f[4], Lang: locales.Lang(f[5]), Coordinator: f[6] == "1",
+			Electives: splitElectives(f[8]),
+			Details:   Details{Email: f[9], IDNumber: f[10], OrgType: f[11], Gender: f[12], Country: f[13]},
+		},
 	}
 	return c, nil
 }
@@ -159,6 +165,7 @@ func (s *Store) finishRoster(ctx context.Context, c rosterClaim, acct Account) (
 		Cohort:      c.entry.Cohort,
 		Lang:        c.entry.Lang,
 		Coordinator: c.entry.Coordinator,
+		Electives:   c.entry.Electives,
 		Reminders:   true,
 		Created:     c.at,
 	}
@@ -167,6 +174,12 @@ func (s *Store) finishRoster(ctx context.Context, c rosterClaim, acct Account) (
 	}
 	if _, err := s.createProfile(ctx, p); err != nil {
 		return Participant{}, err
+	}
+	// Before the account is linked: once listed, the profile is complete.
+	if d := c.entry.Details.fields(); len(d) > 0 {
+		if err := s.client.HSet(ctx, s.profileKey(p.ID), d...).Err(); err != nil {
+			return Participant{}, s.fail(ctx, "store participant details", err)
+		}
 	}
 	if err := s.linkFirst(ctx, p.ID, acct); err != nil {
 		return Participant{}, err

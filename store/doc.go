@@ -98,6 +98,8 @@
 //	    el:<elective id>         1, one field per chosen elective
 //	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
 //	    w weekly points · e elective points · x essay points
+//	    d:em email · d:id ID number · d:ot organization type
+//	    d:g gender · d:cc country   (from the roster; absent when empty)
 //	    xs essay submitted at (absent: not submitted)
 //	    xg 1 once the essay is graded · ap points of every answered
 //	    question, right or wrong · q<quiz code> questions of the quiz
@@ -112,9 +114,14 @@
 //	<prefix>:seq:participant   counter for participant ids
 //	<prefix>:acct:<platform>:<user id>   string, the participant id
 //	<prefix>:roster:<code>     hash, n name · co cohort · l language ·
-//	                           c coordinator; once redeemed also
+//	                           c coordinator · el elective ids
+//	                           (comma-separated) · d:* details, as in the
+//	                           profile; once redeemed also
 //	                           p participant · a account ("platform:user") ·
 //	                           u instant
+//	<prefix>:roster-names      hash, NameKey(name) -> the roster code
+//	                           LoadRoster gave that name, so that a
+//	                           roster without codes finds them again
 //	<prefix>:link:<code>       string with expiry, the participant id;
 //	                           "!<id>" once used
 //	<prefix>:{dlv}:q           sorted set, the delivery queue: member

@@ -35,7 +35,7 @@ func (f *importFlags) register(fs *flag.FlagSet) {
 
 // runImport converts a Moodle GIFT or XML export into a quiz file and
 // reports, on stderr, every question it could not convert.
-func runImport(_ context.Context, g *globals, fs *flag.FlagSet, args []string) error {
+func runImport(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
 	var f importFlags
 	f.register(fs)
 	rest, err := parseFlags(fs, args, 1)
@@ -50,7 +50,14 @@ func runImport(_ context.Context, g *globals, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
-	res, err := parseExport(rest[0], f.lang)
+	res, err := parseExport(ctx, rest[0], f.lang)
+	if ctx.Err() != nil {
+		// Interrupted (SIGINT or SIGTERM): nothing is written.
+		if err == nil {
+			err = context.Cause(ctx)
+		}
+		return fmt.Errorf("import interrupted, no quiz written: %w", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -68,7 +75,7 @@ func runImport(_ context.Context, g *globals, fs *flag.FlagSet, args []string) e
 	return nil
 }
 
-func parseExport(path, lang string) (moodle.Result, error) {
+func parseExport(ctx context.Context, path, lang string) (moodle.Result, error) {
 	l, ok := locales.ParseLang(lang)
 	if !ok {
 		return moodle.Result{}, fmt.Errorf("--lang: %q is not en or es", lang)
@@ -78,7 +85,7 @@ func parseExport(path, lang string) (moodle.Result, error) {
 		return moodle.Result{}, err
 	}
 	defer file.Close()
-	return moodle.Parse(path, file, l)
+	return moodle.ParseContext(ctx, path, file, l)
 }
 
 // quiz builds the quiz, sharing its points equally between questions.

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/elmabot/elmabot/bot/telegram"
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 )
 
@@ -23,20 +22,26 @@ const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 // runRoster loads the course roster into Redis: one registration code
 // per person, used once. It writes the roster back with the codes (and
 // Telegram deep links when TELEGRAM_TOKEN is set) for mailing them out.
+// Nothing is stored when any line has a problem.
 func runRoster(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
+	replace := fs.Bool("replace", false, "let a line take a code that belongs to another name, or give a person a new code (a redeemed code is never given away)")
 	rest, err := parseFlags(fs, args, 1)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
-		fmt.Fprintln(g.env.Stderr, "usage: elmabot roster ROSTER.csv > ROSTER-with-codes.csv\n(columns: name, cohort, lang, role, code; role is participant or coordinator; empty codes are generated)")
+		fmt.Fprintln(g.env.Stderr, "usage: elmabot roster [--replace] ROSTER.csv > ROSTER-with-codes.csv\n(columns: name, cohort, lang, role, code, and optionally email, id number, organization type, gender, country, electives; English or Spanish headers; role is participant or coordinator; empty codes are generated)")
 		return errUsage
 	}
 	url := g.env.Getenv("REDIS_URL")
 	if url == "" {
 		return errors.New("REDIS_URL is not set: the roster goes into the bot's Redis")
 	}
-	entries, err := readRoster(rest[0])
+	rows, present, err := g.rosterFile(rest[0])
+	if err != nil {
+		return err
+	}
+	rows, err = dedupeRoster(g.env.Stderr, rest[0], rows, *replace)
 	if err != nil {
 		return err
 	}
@@ -45,102 +50,116 @@ func runRoster(ctx context.Context, g *globals, fs *flag.FlagSet, args []string)
 		return err
 	}
 	defer st.Close()
-	if err := st.AddRosterCodes(ctx, entries); err != nil {
+	return loadRoster(ctx, g, st, rest[0], rows, present, *replace)
+}
+
+// rosterFile reads the roster, checking electives against the course.
+func (g *globals) rosterFile(path string) ([]rosterRow, []string, error) {
+	c, err := g.loadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return readRoster(path, f, func(id string) bool { _, ok := c.Agenda.Elective(id); return ok })
+}
+
+// dedupeRoster refuses two lines with the same code or the same name
+// (compared as store.NameKey does); with replace, the later line wins.
+func dedupeRoster(stderr io.Writer, path string, rows []rosterRow, replace bool) ([]rosterRow, error) {
+	byCode, byName := map[string]int{}, map[string]int{}
+	drop := map[int]bool{}
+	var problems []error
+	for i, r := range rows {
+		for _, k := range []struct {
+			what, key string
+			seen      map[string]int
+		}{
+			{"code", normalizedCode(r.entry.Code), byCode}, {"name", store.NameKey(r.entry.Name), byName},
+		} {
+			j, dup := k.seen[k.key]
+			if k.key != "" {
+				k.seen[k.key] = i
+			}
+			if !dup || k.key == "" || drop[j] {
+				continue
+			}
+			if !replace {
+				problems = append(problems, fmt.Errorf("%s:%d: the same %s as line %d (use --replace to keep only the later line)", path, r.line, k.what, rows[j].line))
+				continue
+			}
+			drop[j] = true
+			fmt.Fprintf(stderr, "%s:%d: replaces line %d (the same %s)\n", path, r.line, rows[j].line, k.what)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	var out []rosterRow
+	for i, r := range rows {
+		if !drop[i] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// normalizedCode is a code as the store compares it.
+func normalizedCode(code string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(code))
+}
+
+// loadRoster stores the rows, reports per line what changed hands, and
+// prints the roster with its codes.
+func loadRoster(ctx context.Context, g *globals, st *store.Store, path string, rows []rosterRow, present []string, replace bool) error {
+	entries := make([]store.RosterEntry, len(rows))
+	for i, r := range rows {
+		entries[i] = r.entry
+	}
+	outcomes, err := st.LoadRoster(ctx, entries, store.RosterOptions{Replace: replace, NewCode: newCode})
+	if err != nil {
 		return err
 	}
-	link := g.deepLink(ctx)
-	if err := writeRoster(g.env.Stdout, entries, link); err != nil {
+	counts, refused := map[store.RosterAction]int{}, false
+	for i, o := range outcomes {
+		counts[o.Action]++
+		switch o.Action {
+		case store.RosterRefused:
+			refused = true
+			fmt.Fprintf(g.env.Stderr, "%s:%d: refused: %s\n", path, rows[i].line, o.Reason)
+		case store.RosterReplaced:
+			fmt.Fprintf(g.env.Stderr, "%s:%d: replaced: %s\n", path, rows[i].line, o.Reason)
+		}
+		rows[i].entry.Code = displayCode(rows[i].code, o.Code)
+	}
+	if refused {
+		return fmt.Errorf("%d line(s) refused; nothing was stored", counts[store.RosterRefused])
+	}
+	if err := writeRoster(g.env.Stdout, rows, present, g.deepLink(ctx)); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.env.Stderr, "%d registration codes stored; keep this output as the roster, so re-running keeps the codes\n", len(entries))
+	fmt.Fprintf(g.env.Stderr, "%d registration codes: %d added, %d kept, %d replaced; keep this output as the roster\n",
+		len(rows), counts[store.RosterAdded], counts[store.RosterKept], counts[store.RosterReplaced])
 	return nil
 }
 
-// readRoster reads and checks the CSV, naming the line of every problem.
-func readRoster(path string) ([]store.RosterEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// displayCode is the code as the file wrote it, or the stored one in
+// groups of four (ELMA-7Q2K-M4XD) when the file had none or another.
+func displayCode(written, stored string) string {
+	if written != "" && normalizedCode(written) == stored {
+		return written
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: no header line: %w", path, err)
-	}
-	col, err := rosterColumns(path, header)
-	if err != nil {
-		return nil, err
-	}
-	var entries []store.RosterEntry
-	var problems []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
+	var b strings.Builder
+	for i, c := range stored {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
 		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		e, err := rosterEntry(rec, col)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s:%d: %v", path, line, err))
-			continue
-		}
-		entries = append(entries, e)
+		b.WriteRune(c)
 	}
-	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "\n"))
-	}
-	return entries, nil
-}
-
-func rosterColumns(path string, header []string) (map[string]int, error) {
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	if _, ok := col["name"]; !ok {
-		return nil, fmt.Errorf("%s:1: the header has no name column (columns: name, cohort, lang, role, code)", path)
-	}
-	return col, nil
-}
-
-func rosterEntry(rec []string, col map[string]int) (store.RosterEntry, error) {
-	get := func(name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	e := store.RosterEntry{Name: get("name"), Cohort: get("cohort"), Code: get("code"), Lang: locales.EN}
-	if e.Name == "" {
-		return e, errors.New("name is empty")
-	}
-	if tag := get("lang"); tag != "" {
-		lang, ok := locales.ParseLang(tag)
-		if !ok {
-			return e, fmt.Errorf("lang %q is not en or es", tag)
-		}
-		e.Lang = lang
-	}
-	switch role := strings.ToLower(get("role")); role {
-	case "", "participant":
-	case "coordinator":
-		e.Coordinator = true
-	default:
-		return e, fmt.Errorf("role %q is not participant or coordinator", role)
-	}
-	if e.Code == "" {
-		code, err := newCode()
-		if err != nil {
-			return e, err
-		}
-		e.Code = code
-	}
-	return e, nil
+	return b.String()
 }
 
 // newCode makes a code such as ELMA-7Q2K-M4XD: 40 bits of randomness,
@@ -180,23 +199,24 @@ func (g *globals) deepLink(ctx context.Context) func(code string) string {
 	return func(code string) string { return "https://t.me/" + name + "?start=" + code }
 }
 
-func writeRoster(w io.Writer, entries []store.RosterEntry, link func(string) string) error {
+// writeRoster prints the roster with its codes, every cell made safe to
+// open in a spreadsheet.
+func writeRoster(w io.Writer, rows []rosterRow, present []string, link func(string) string) error {
 	cw := csv.NewWriter(w)
-	header := []string{"name", "cohort", "lang", "role", "code"}
+	header := append([]string{colName, colCohort, colLang, colRole, colCode}, present...)
 	if link != nil {
 		header = append(header, "telegram_link")
 	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, e := range entries {
-		role := "participant"
-		if e.Coordinator {
-			role = "coordinator"
-		}
-		row := []string{e.Name, e.Cohort, string(e.Lang), role, e.Code}
+	for _, r := range rows {
+		row := append(rosterCells(r.entry), optionalCells(r.entry, present)...)
 		if link != nil {
-			row = append(row, link(e.Code))
+			row = append(row, link(linkCode(r.entry.Code)))
+		}
+		for i := range row {
+			row[i] = safeCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -204,4 +224,46 @@ func writeRoster(w io.Writer, entries []store.RosterEntry, link func(string) str
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func rosterCells(e store.RosterEntry) []string {
+	role := "participant"
+	if e.Coordinator {
+		role = "coordinator"
+	}
+	return []string{e.Name, e.Cohort, string(e.Lang), role, e.Code}
+}
+
+func optionalCells(e store.RosterEntry, present []string) []string {
+	values := map[string]string{
+		colEmail: e.Email, colIDNumber: e.IDNumber, colOrgType: e.OrgType, colGender: e.Gender,
+		colCountry: e.Country, colElectives: strings.Join(e.Electives, " "),
+	}
+	out := make([]string, len(present))
+	for i, c := range present {
+		out[i] = values[c]
+	}
+	return out
+}
+
+// linkCode is a code as a deep link's start parameter carries it: no
+// spaces, at most 64 characters.
+func linkCode(code string) string {
+	if strings.Contains(code, " ") || len(code) > 64 {
+		return normalizedCode(code)
+	}
+	return code
+}
+
+// formulaLeads are the characters with which a spreadsheet takes a cell
+// for a formula (and runs it: =HYPERLINK, =cmd|...).
+const formulaLeads = "=+-@\t\r"
+
+// safeCell neutralises a formula-like cell with a leading quote, which
+// spreadsheets show as text; readRoster drops it again on the way in.
+func safeCell(s string) string {
+	if s != "" && strings.IndexByte(formulaLeads, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package moodle
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"math"
 	"regexp"
@@ -15,10 +17,17 @@ import (
 // separated by blank lines; lines starting with // are comments. lang is
 // the language the export is written in.
 func ParseGIFT(r io.Reader, lang locales.Lang) (Result, error) {
+	return parseGIFT(context.Background(), r, lang)
+}
+
+func parseGIFT(ctx context.Context, r io.Reader, lang locales.Lang) (Result, error) {
 	if err := checkLang(lang); err != nil {
 		return Result{}, err
 	}
 	data, err := io.ReadAll(r)
+	if ctx.Err() != nil {
+		return Result{}, stopped(ctx, "gift", 1+bytes.Count(data, []byte("\n")))
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -28,6 +37,9 @@ func ParseGIFT(r io.Reader, lang locales.Lang) (Result, error) {
 	}
 	c := newCollector(lang)
 	for _, b := range blocks {
+		if ctx.Err() != nil {
+			return Result{}, stopped(ctx, "gift", b.nums[0])
+		}
 		if err := c.giftQuestion(b); err != nil {
 			return Result{}, err
 		}

@@ -5,6 +5,7 @@
 package moodle
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path"
@@ -43,13 +44,40 @@ func (e *Error) Error() string {
 // Parse reads an export, choosing the format by the file name's
 // extension: .gift or .txt for GIFT, .xml for Moodle XML.
 func Parse(name string, r io.Reader, lang locales.Lang) (Result, error) {
+	return ParseContext(context.Background(), name, r, lang)
+}
+
+// ParseContext is Parse, stopping with an error that wraps ctx's cause
+// (and names the line reached) once ctx is done, so that an import of
+// a huge export can be interrupted.
+func ParseContext(ctx context.Context, name string, r io.Reader, lang locales.Lang) (Result, error) {
+	r = ctxReader{ctx: ctx, r: r}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".gift", ".txt":
-		return ParseGIFT(r, lang)
+		return parseGIFT(ctx, r, lang)
 	case ".xml":
-		return ParseXML(r, lang)
+		return parseXML(ctx, r, lang)
 	}
 	return Result{}, fmt.Errorf("moodle: %s: unknown export format (want .gift, .txt or .xml)", name)
+}
+
+// ctxReader stops reading once its context is done: parsing notices at
+// its next read even inside one huge element.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.r.Read(p)
+}
+
+// stopped is the error of a parse whose context is done, at line.
+func stopped(ctx context.Context, format string, line int) error {
+	return fmt.Errorf("%s: stopped at line %d: %w", format, line, context.Cause(ctx))
 }
 
 func checkLang(lang locales.Lang) error {
@@ -68,10 +96,11 @@ type collector struct {
 	lang locales.Lang
 	res  Result
 	ids  map[string]bool
+	next map[string]int // per base, the suffix to try first
 }
 
 func newCollector(lang locales.Lang) *collector {
-	return &collector{lang: lang, ids: map[string]bool{}}
+	return &collector{lang: lang, ids: map[string]bool{}, next: map[string]int{}}
 }
 
 func (c *collector) skip(line int, name, reason string) {
@@ -84,10 +113,14 @@ func (c *collector) add(name string, q quiz.Question) {
 	if base == "" {
 		base = "q" + strconv.Itoa(len(c.res.Questions)+1)
 	}
+	// Counting on from the last suffix a base got keeps a bank of n
+	// questions named alike linear, not n²/2 probes.
 	id := base
-	for n := 2; c.ids[id]; n++ {
+	n := max(c.next[base], 2)
+	for ; c.ids[id]; n++ {
 		id = base + "-" + strconv.Itoa(n)
 	}
+	c.next[base] = n
 	c.ids[id] = true
 	q.ID = id
 	q.Points = 1

@@ -1,6 +1,7 @@
 package moodle
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -39,26 +40,34 @@ type xmlQuestion struct {
 // <question type="..."> elements. lang is the language the export is
 // written in.
 func ParseXML(r io.Reader, lang locales.Lang) (Result, error) {
+	return parseXML(context.Background(), r, lang)
+}
+
+func parseXML(ctx context.Context, r io.Reader, lang locales.Lang) (Result, error) {
 	if err := checkLang(lang); err != nil {
 		return Result{}, err
 	}
 	d := xml.NewDecoder(r)
 	// Hand-edited exports sometimes carry HTML entities outside CDATA.
 	d.Entity = xml.HTMLEntity
-	if err := quizRoot(d); err != nil {
+	if err := quizRoot(ctx, d); err != nil {
 		return Result{}, err
 	}
 	c := newCollector(lang)
 	for {
+		if ctx.Err() != nil {
+			line, _ := d.InputPos()
+			return Result{}, stopped(ctx, "moodle xml", line)
+		}
 		tok, err := d.Token()
 		if err != nil {
-			return Result{}, xmlError(d, err, "the export ends inside <quiz>")
+			return Result{}, xmlError(ctx, d, err, "the export ends inside <quiz>")
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
 			return c.res, nil // </quiz>: whatever follows is not ours
 		case xml.StartElement:
-			if err := c.xmlElement(d, t); err != nil {
+			if err := c.xmlElement(ctx, d, t); err != nil {
 				return Result{}, err
 			}
 		}
@@ -66,28 +75,28 @@ func ParseXML(r io.Reader, lang locales.Lang) (Result, error) {
 }
 
 // xmlElement reads one element inside <quiz>; only questions matter.
-func (c *collector) xmlElement(d *xml.Decoder, t xml.StartElement) error {
+func (c *collector) xmlElement(ctx context.Context, d *xml.Decoder, t xml.StartElement) error {
 	line, _ := d.InputPos()
 	if t.Name.Local != "question" {
 		if err := d.Skip(); err != nil {
-			return xmlError(d, err, "the export ends inside <"+t.Name.Local+">")
+			return xmlError(ctx, d, err, "the export ends inside <"+t.Name.Local+">")
 		}
 		return nil
 	}
 	var q xmlQuestion
 	if err := d.DecodeElement(&q, &t); err != nil {
-		return xmlError(d, err, "the export ends inside <question>")
+		return xmlError(ctx, d, err, "the export ends inside <question>")
 	}
 	c.xmlQuestion(line, &q)
 	return nil
 }
 
 // quizRoot reads up to the <quiz> element that opens every export.
-func quizRoot(d *xml.Decoder) error {
+func quizRoot(ctx context.Context, d *xml.Decoder) error {
 	for {
 		tok, err := d.Token()
 		if err != nil {
-			return xmlError(d, err, "no <quiz> element")
+			return xmlError(ctx, d, err, "no <quiz> element")
 		}
 		if t, ok := tok.(xml.StartElement); ok {
 			if t.Name.Local != "quiz" {
@@ -101,10 +110,12 @@ func quizRoot(d *xml.Decoder) error {
 
 // xmlError names the line of a decoding error; atEOF explains running
 // out of input.
-func xmlError(d *xml.Decoder, err error, atEOF string) error {
+func xmlError(ctx context.Context, d *xml.Decoder, err error, atEOF string) error {
 	line, _ := d.InputPos()
 	var syn *xml.SyntaxError
 	switch {
+	case ctx.Err() != nil:
+		return stopped(ctx, "moodle xml", line)
 	case errors.Is(err, io.EOF):
 		return &Error{Format: "moodle xml", Line: line, Msg: atEOF}
 	case errors.As(err, &syn) && syn.Msg == "unexpected EOF":
