@@ -119,6 +119,19 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 	return line
 }
 
+// courseTime names an instant the way sessions are named: Turin time,
+// then the participant's own when it differs, so nobody has to guess
+// which clock a deadline is on.
+func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) string {
+	ct := t.In(course)
+	if own.String() == course.String() {
+		return pr.T("time_course", "Day", pr.Date(ct), "Time", pr.Clock(ct))
+	}
+	ot := t.In(own)
+	return pr.T("time_course_own", "Day", pr.Date(ct), "Time", pr.Clock(ct),
+		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", own.String())
+}
+
 func langNames(pr *locales.Printer, langs []locales.Lang) string {
 	names := make([]string, len(langs))
 	for i, l := range langs {

@@ -166,7 +166,7 @@ func TestSpanishHintWithoutChoice(t *testing.T) {
 	if err := p.a.Run(context.Background(), strings.NewReader("/start\n"), h.bot); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, p.out.String(), "¡Bienvenido/a a la Academia Virtual")
+	mustContain(t, p.out.String(), "¡Le damos la bienvenida a la Academia Virtual")
 }
 
 func TestRosterCodeRegistersOnce(t *testing.T) {
