@@ -2,9 +2,7 @@ package bot
 
 import (
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
@@ -46,7 +44,25 @@ func (r *request) cmdStart(code string) error {
 	}
 	r.p = &p
 	r.setLang()
+	if err := r.cleanRosterName(); err != nil {
+		return err
+	}
 	return r.registered()
+}
+
+// cleanRosterName cleans a name that came from a roster stored before
+// names were cleaned on import. A name with nothing readable left is
+// kept: a coordinator fixes it with the participant.
+func (r *request) cleanRosterName() error {
+	name, ok := CleanName(r.p.Name)
+	if !ok || name == r.p.Name {
+		return nil
+	}
+	if err := r.b.cfg.Store.SetName(r.ctx, r.p.ID, name); err != nil {
+		return err
+	}
+	r.p.Name = name
+	return nil
 }
 
 // cmdRegister registers someone without a code, by the name they give
@@ -58,7 +74,7 @@ func (r *request) cmdRegister(name string) error {
 	if name == "" {
 		name = r.u.Name
 	}
-	name, ok := cleanName(name)
+	name, ok := CleanName(name)
 	if !ok {
 		return r.say(r.pr.T("register_need_name"))
 	}
@@ -79,23 +95,8 @@ func (r *request) registered() error {
 	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
 }
 
-// cleanName trims a name and checks it is printable and of sane length.
-func cleanName(s string) (string, bool) {
-	s = strings.Join(strings.Fields(s), " ")
-	n := utf8.RuneCountInString(s)
-	if n < 2 || n > 80 {
-		return "", false
-	}
-	for _, c := range s {
-		if c < ' ' {
-			return "", false
-		}
-	}
-	return s, true
-}
-
 func (r *request) cmdName(name string) error {
-	name, ok := cleanName(name)
+	name, ok := CleanName(name)
 	if !ok {
 		return r.say(r.pr.T("name_usage"))
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/telegram"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
@@ -119,6 +120,11 @@ func rosterEntry(rec []string, col map[string]int) (store.RosterEntry, error) {
 	if e.Name == "" {
 		return e, errors.New("name is empty")
 	}
+	name, ok := bot.CleanName(e.Name)
+	if !ok {
+		return e, fmt.Errorf("name %q: 2 to 80 characters are needed, once invisible characters are removed", e.Name)
+	}
+	e.Name = name
 	if tag := get("lang"); tag != "" {
 		lang, ok := locales.ParseLang(tag)
 		if !ok {
