@@ -10,36 +10,42 @@ import (
 	"github.com/elmabot/elmabot/schedule"
 )
 
-// commonZones are offered as buttons by /timezone: the course's own and
-// where most participants live; any IANA name can be typed instead.
-func commonZones() []string {
-	return []string{
-		"Europe/Rome", "Europe/London", "Africa/Johannesburg", "Africa/Nairobi", "Africa/Lagos",
-		"Africa/Cairo", "Asia/Manila", "America/Bogota", "America/Mexico_City", "America/Argentina/Buenos_Aires",
-	}
-}
-
+// cmdTimeZone offers the presets (see zonePresets) as buttons, two to a
+// row, or sets what was typed: a city, a country, an offset or an IANA name.
 func (r *request) cmdTimeZone(arg string) error {
-	if arg == "" {
-		var rows [][]Button
-		for _, z := range commonZones() {
-			rows = append(rows, []Button{{Label: z, Data: "tz:" + z}})
-		}
-		return r.say(r.pr.T("timezone_pick", "Zone", r.zone().String()), rows...)
+	if arg != "" {
+		return r.setTimeZone(arg)
 	}
-	return r.setTimeZone(arg)
+	var rows [][]Button
+	for i, z := range zonePresets() {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			continue
+		}
+		b := Button{Label: zoneButtonLabel(loc, r.now), Data: "tz:" + z}
+		if i%2 == 0 {
+			rows = append(rows, []Button{b})
+		} else {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+		}
+	}
+	return r.say(r.pr.T("timezone_pick", "Zone", zoneLabel(r.zone())), rows...)
 }
 
 func (r *request) setTimeZone(name string) error {
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || name == "Local" {
+	loc, fixed, ok := resolveZone(name)
+	if !ok {
 		return r.say(r.pr.T("timezone_unknown", "Zone", name))
 	}
 	if err := r.b.cfg.Store.SetTimeZone(r.ctx, r.p.ID, loc.String()); err != nil {
 		return err
 	}
 	r.p.TimeZone = loc.String()
-	return r.say(r.pr.T("timezone_set", "Zone", loc.String(), "Time", r.pr.Clock(r.now.In(loc))))
+	msg := "timezone_set"
+	if fixed {
+		msg = "timezone_set_fixed"
+	}
+	return r.say(r.pr.T(msg, "Zone", zoneLabel(loc), "Time", r.pr.Clock(r.now.In(loc))))
 }
 
 // zone is the participant's time zone, else the course's.
@@ -72,7 +78,7 @@ func (r *request) cmdAgenda(string) error {
 	if len(lines) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
-	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", r.zone().String()) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
 }
 
 // cmdNext shows the next session that concerns the sender, with its link.
@@ -102,7 +108,7 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 	when := pr.T("session_when_course", "Day", pr.Date(cs), "Start", pr.Clock(cs), "End", pr.Clock(ce))
 	if own.String() != course.String() {
 		os, oe := ev.Start.In(own), ev.End.In(own)
-		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", own.String())
+		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", zoneLabel(own))
 	}
 	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), when)
 	if !slices.Contains(ev.Languages, pr.Lang) {
@@ -129,7 +135,7 @@ func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) st
 	}
 	ot := t.In(own)
 	return pr.T("time_course_own", "Day", pr.Date(ct), "Time", pr.Clock(ct),
-		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", own.String())
+		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", zoneLabel(own))
 }
 
 func langNames(pr *locales.Printer, langs []locales.Lang) string {
