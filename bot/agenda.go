@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,24 +62,63 @@ func (r *request) zone() *time.Location {
 // concerns reports whether ev is for this participant.
 func (r *request) concerns(ev *schedule.Event) bool { return r.b.follows(r.p, ev) }
 
-// cmdAgenda lists this course week's sessions that concern the sender.
-func (r *request) cmdAgenda(string) error {
-	c := r.course()
-	if !r.now.Before(c.End) {
+// agendaSpan is how far ahead a bare /agenda looks: a week from now,
+// whatever the day, so that on a Friday evening the next days show, not
+// the sessions already over.
+const agendaSpan = 7 * 24 * time.Hour
+
+// cmdAgenda lists the sessions that concern the sender in the coming
+// 7 days, or, with a number, in that week of the course.
+func (r *request) cmdAgenda(arg string) error {
+	if arg != "" {
+		return r.agendaWeek(arg)
+	}
+	if !r.now.Before(r.course().End) {
 		return r.say(r.pr.T("course_over"))
 	}
-	week := max(1, weekOf(c.Start, c.Location, r.now))
-	var lines []string
-	for i := range c.Agenda.Events {
-		ev := &c.Agenda.Events[i]
-		if ev.Week == week && r.concerns(ev) {
-			lines = append(lines, r.sessionLine(ev))
-		}
+	until := r.now.Add(agendaSpan)
+	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
+	if len(lines) == 0 {
+		return r.say(r.pr.T("agenda_coming_empty", "Weeks", r.weeks()))
 	}
+	return r.say(r.pr.T("agenda_coming_header", "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+}
+
+// agendaWeek lists week n of the course, as the agenda numbers its
+// weeks: "/agenda 2", "/agenda week 2".
+func (r *request) agendaWeek(arg string) error {
+	fields := strings.Fields(arg)
+	week, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || week < 1 || week > r.weeks() {
+		return r.say(r.pr.T("agenda_week_unknown", "Weeks", r.weeks()))
+	}
+	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.Week == week })
 	if len(lines) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
 	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+}
+
+// sessionLines renders the sessions that concern the sender among those
+// chosen by keep, in time order.
+func (r *request) sessionLines(keep func(*schedule.Event) bool) []string {
+	var lines []string
+	for i := range r.course().Agenda.Events {
+		ev := &r.course().Agenda.Events[i]
+		if keep(ev) && r.concerns(ev) {
+			lines = append(lines, r.sessionLine(ev))
+		}
+	}
+	return lines
+}
+
+// weeks is the number of the course's last week.
+func (r *request) weeks() int {
+	n := 0
+	for _, ev := range r.course().Agenda.Events {
+		n = max(n, ev.Week)
+	}
+	return n
 }
 
 // cmdNext shows the next session that concerns the sender, with its link.
@@ -144,19 +184,6 @@ func langNames(pr *locales.Printer, langs []locales.Lang) string {
 		names[i] = pr.T("lang_" + string(l))
 	}
 	return strings.Join(names, ", ")
-}
-
-// weekOf is the 1-based course week of t (0 or less before the course).
-func weekOf(start time.Time, loc *time.Location, t time.Time) int {
-	y, m, d := start.In(loc).Date()
-	first := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	y, m, d = t.In(loc).Date()
-	this := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	days := int(this.Sub(first).Hours() / 24)
-	if days < 0 {
-		return 0
-	}
-	return days/7 + 1
 }
 
 // cmdElectives shows every elective with a mark on those followed; a

@@ -331,7 +331,7 @@ func TestAgendaInParticipantsZone(t *testing.T) {
 	h.say("ana", "/register Ana Lima", "/timezone America/Bogota")
 	got := h.say("ana", "/agenda")
 	// Tue 1 Nov 10:00 in Turin is CET (UTC+1): 04:00 in Bogota (UTC-5).
-	mustContain(t, got, "Week 3 sessions", "Tue 1 Nov, 10:00–11:30 Turin time", "Tue 1 Nov, 04:00–05:30 your time (America/Bogota)")
+	mustContain(t, got, "Your sessions in the next 7 days (Turin time, and yours: America/Bogota)", "Tue 1 Nov, 10:00–11:30 Turin time", "Tue 1 Nov, 04:00–05:30 your time (America/Bogota)")
 	mustContain(t, h.say("ana", "/timezone Mars/Olympus"), "don't know the time zone")
 }
 
