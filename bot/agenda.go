@@ -189,6 +189,13 @@ func langNames(pr *locales.Printer, langs []locales.Lang) string {
 // cmdElectives shows every elective with a mark on those followed; a
 // button toggles one.
 func (r *request) cmdElectives(string) error {
+	text, rows := r.electivesList()
+	return r.say(text, rows...)
+}
+
+// electivesList is the text and buttons of /electives, marks as they
+// stand now.
+func (r *request) electivesList() (string, [][]Button) {
 	var rows [][]Button
 	for _, e := range r.course().Agenda.Electives {
 		mark := "○ "
@@ -197,7 +204,7 @@ func (r *request) cmdElectives(string) error {
 		}
 		rows = append(rows, []Button{{Label: mark + e.Title.In(r.pr.Lang), Data: "el:" + e.ID}})
 	}
-	return r.say(r.pr.N("electives_header", len(r.p.Electives)), rows...)
+	return r.pr.N("electives_header", len(r.p.Electives)), rows
 }
 
 // toggleElective adds or removes one elective from the participant's list.
@@ -218,5 +225,29 @@ func (r *request) toggleElective(id string) error {
 		return err
 	}
 	r.p.Electives = chosen
+	if r.editElectives() {
+		return nil
+	}
 	return r.say(r.pr.T(msg, "Title", el.Title.In(r.pr.Lang)))
+}
+
+// editElectives updates the pressed list in place, where the platform
+// can edit a message; false means a confirmation must be sent instead
+// (the console, or an edit the platform refused).
+func (r *request) editElectives() bool {
+	m, err := r.b.messenger(r.u.Platform)
+	if err != nil || r.u.MessageID == "" {
+		return false
+	}
+	e, ok := m.(MessageEditor)
+	if !ok {
+		return false
+	}
+	text, rows := r.electivesList()
+	rep := Reply{ChatID: r.u.ChatID, Text: text, Buttons: rows}
+	if err := e.EditMessage(r.ctx, r.u.ChatID, r.u.MessageID, rep); err != nil {
+		r.b.log.Warn("editing the electives list", "platform", r.u.Platform, "user", r.u.UserID, "err", err)
+		return false
+	}
+	return true
 }

@@ -238,13 +238,39 @@ func (s *Server) pollMessage(poll Poll) apiMessage {
 	return msg
 }
 
+// editMessageText replaces the text and the buttons of a message the bot
+// sent, as Telegram does: an edit without reply_markup drops the
+// keyboard, and an edit that changes nothing is refused.
 func (s *Server) editMessageText(w http.ResponseWriter, p map[string]string) {
 	chatID, ok := s.reachable(w, p)
 	if !ok {
 		return
 	}
-	out := Outgoing{MessageID: atoi(p["message_id"]), ChatID: chatID, Text: p["text"], At: s.clock.Now()}
-	writeOK(w, s.botMessage(out))
+	buttons, markup := parseKeyboard(p["reply_markup"])
+	id := atoi(p["message_id"])
+	s.mu.Lock()
+	sent := s.outgoing[chatID]
+	i := slices.IndexFunc(sent, func(o Outgoing) bool { return o.MessageID == id })
+	same := i >= 0 && sent[i].Text == p["text"] && sameButtons(sent[i].Buttons, buttons)
+	if i >= 0 && !same {
+		sent[i].Text, sent[i].Buttons = p["text"], buttons
+	}
+	s.mu.Unlock()
+	switch {
+	case i < 0:
+		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+		return
+	case same:
+		writeError(w, http.StatusBadRequest, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
+		return
+	}
+	msg := s.botMessage(sent[i])
+	msg.ReplyMarkup = markup
+	writeOK(w, msg)
+}
+
+func sameButtons(a, b [][]Button) bool {
+	return slices.EqualFunc(a, b, func(x, y []Button) bool { return slices.Equal(x, y) })
 }
 
 // editMessageReplyMarkup replaces the buttons of a message the bot sent,
