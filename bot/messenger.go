@@ -47,6 +47,13 @@ type MessageEditor interface {
 	EditMessage(ctx context.Context, chatID, messageID string, r Reply) error
 }
 
+// ChatMenus is a Messenger that can set the command menu of one chat.
+// Platform-wide menus follow the app's language; after /language the
+// core sets the chat's own menu in the language chosen.
+type ChatMenus interface {
+	SetChatCommands(ctx context.Context, chatID string, cmds []CommandInfo) error
+}
+
 type bulkKey struct{}
 
 // WithBulk marks sends made under ctx as bulk (a wave's): a platform's

@@ -139,8 +139,31 @@ func (r *request) setLanguage(tag string) error {
 		r.p.Lang = lang
 	}
 	r.pr = r.b.cfg.Catalog.Printer(lang)
+	msg := "language_set"
 	if r.p == nil {
-		return r.say(r.pr.T("language_set_unregistered"))
+		msg = "language_set_unregistered"
 	}
-	return r.say(r.pr.T("language_set"))
+	if err := r.say(r.pr.T(msg)); err != nil {
+		return err
+	}
+	r.setChatMenu(lang)
+	return nil
+}
+
+// setChatMenu puts the command menu of this chat in lang, where the
+// platform keeps menus per chat. A menu left in the other language is a
+// nuisance, not a failure: it is logged, and the update counts as
+// handled.
+func (r *request) setChatMenu(lang locales.Lang) {
+	m, err := r.b.messenger(r.u.Platform)
+	if err != nil {
+		return
+	}
+	menus, ok := m.(ChatMenus)
+	if !ok {
+		return
+	}
+	if err := menus.SetChatCommands(r.ctx, r.u.ChatID, r.b.Commands(string(lang))); err != nil {
+		r.b.log.Warn("setting the chat's command menu", "platform", r.u.Platform, "user", r.u.UserID, "lang", lang, "err", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -298,16 +299,57 @@ func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, p map[string]stri
 	writeOK(w, msg)
 }
 
+// commandScope is a BotCommandScope as setMyCommands takes it.
+type commandScope struct {
+	Type   string          `json:"type"`
+	ChatID json.RawMessage `json:"chat_id"`
+}
+
+// setMyCommands keeps a menu per language, for everyone (no scope or
+// scope "default") or for one chat (scope "chat"). The spec check has
+// already seen that a scope is one of the BotCommandScope types; a chat
+// scope's chat_id must name a chat by its number (private chats have no
+// @username).
 func (s *Server) setMyCommands(w http.ResponseWriter, p map[string]string) {
 	var cmds []Command
 	if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil {
 		writeError(w, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
 		return
 	}
-	s.mu.Lock()
-	s.commands[p["language_code"]] = cmds
-	s.mu.Unlock()
+	var scope commandScope
+	if text := p["scope"]; text != "" {
+		if err := json.Unmarshal([]byte(text), &scope); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: can't parse BotCommandScope JSON object", 0)
+			return
+		}
+	}
+	lang := p["language_code"]
+	switch scope.Type {
+	case "", "default":
+		s.mu.Lock()
+		s.commands[lang] = cmds
+		s.mu.Unlock()
+	case "chat":
+		chatID, err := strconv.ParseInt(strings.Trim(string(scope.ChatID), `"`), 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+			return
+		}
+		s.setChatCommands(chatID, lang, cmds)
+	default:
+		writeError(w, http.StatusNotFound, "Not Found: telegramtest keeps menus for the default and chat scopes only, not "+scope.Type, 0)
+		return
+	}
 	writeOK(w, true)
+}
+
+func (s *Server) setChatCommands(chatID int64, lang string, cmds []Command) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chatCommands[chatID] == nil {
+		s.chatCommands[chatID] = map[string][]Command{}
+	}
+	s.chatCommands[chatID][lang] = cmds
 }
 
 func atoi(s string) int {

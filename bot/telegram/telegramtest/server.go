@@ -66,7 +66,10 @@ type Server struct {
 	polls       map[string]*Poll
 	outgoing    map[int64][]Outgoing
 	commands    map[string][]Command
-	rate        *rateLimit
+	// chatCommands are the menus set for one chat (scope "chat"), by
+	// chat id then language ("" = every language).
+	chatCommands map[int64]map[string][]Command
+	rate         *rateLimit
 }
 
 type queued struct {
@@ -106,6 +109,8 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 		polls:      map[string]*Poll{},
 		outgoing:   map[int64][]Outgoing{},
 		commands:   map[string][]Command{},
+
+		chatCommands: map[int64]map[string][]Command{},
 	}
 	s.http = httptest.NewServer(s)
 	t.Cleanup(s.Close)
