@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,36 +11,42 @@ import (
 	"github.com/elmabot/elmabot/schedule"
 )
 
-// commonZones are offered as buttons by /timezone: the course's own and
-// where most participants live; any IANA name can be typed instead.
-func commonZones() []string {
-	return []string{
-		"Europe/Rome", "Europe/London", "Africa/Johannesburg", "Africa/Nairobi", "Africa/Lagos",
-		"Africa/Cairo", "Asia/Manila", "America/Bogota", "America/Mexico_City", "America/Argentina/Buenos_Aires",
-	}
-}
-
+// cmdTimeZone offers the presets (see zonePresets) as buttons, two to a
+// row, or sets what was typed: a city, a country, an offset or an IANA name.
 func (r *request) cmdTimeZone(arg string) error {
-	if arg == "" {
-		var rows [][]Button
-		for _, z := range commonZones() {
-			rows = append(rows, []Button{{Label: z, Data: "tz:" + z}})
-		}
-		return r.say(r.pr.T("timezone_pick", "Zone", r.zone().String()), rows...)
+	if arg != "" {
+		return r.setTimeZone(arg)
 	}
-	return r.setTimeZone(arg)
+	var rows [][]Button
+	for i, z := range zonePresets() {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			continue
+		}
+		b := Button{Label: zoneButtonLabel(loc, r.now), Data: "tz:" + z}
+		if i%2 == 0 {
+			rows = append(rows, []Button{b})
+		} else {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+		}
+	}
+	return r.say(r.pr.T("timezone_pick", "Zone", zoneLabel(r.zone())), rows...)
 }
 
 func (r *request) setTimeZone(name string) error {
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || name == "Local" {
+	loc, fixed, ok := resolveZone(name)
+	if !ok {
 		return r.say(r.pr.T("timezone_unknown", "Zone", name))
 	}
 	if err := r.b.cfg.Store.SetTimeZone(r.ctx, r.p.ID, loc.String()); err != nil {
 		return err
 	}
 	r.p.TimeZone = loc.String()
-	return r.say(r.pr.T("timezone_set", "Zone", loc.String(), "Time", r.pr.Clock(r.now.In(loc))))
+	msg := "timezone_set"
+	if fixed {
+		msg = "timezone_set_fixed"
+	}
+	return r.say(r.pr.T(msg, "Zone", zoneLabel(loc), "Time", r.pr.Clock(r.now.In(loc))))
 }
 
 // zone is the participant's time zone, else the course's.
@@ -55,24 +62,63 @@ func (r *request) zone() *time.Location {
 // concerns reports whether ev is for this participant.
 func (r *request) concerns(ev *schedule.Event) bool { return r.b.follows(r.p, ev) }
 
-// cmdAgenda lists this course week's sessions that concern the sender.
-func (r *request) cmdAgenda(string) error {
-	c := r.course()
-	if !r.now.Before(c.End) {
+// agendaSpan is how far ahead a bare /agenda looks: a week from now,
+// whatever the day, so that on a Friday evening the next days show, not
+// the sessions already over.
+const agendaSpan = 7 * 24 * time.Hour
+
+// cmdAgenda lists the sessions that concern the sender in the coming
+// 7 days, or, with a number, in that week of the course.
+func (r *request) cmdAgenda(arg string) error {
+	if arg != "" {
+		return r.agendaWeek(arg)
+	}
+	if !r.now.Before(r.course().End) {
 		return r.say(r.pr.T("course_over"))
 	}
-	week := max(1, weekOf(c.Start, c.Location, r.now))
-	var lines []string
-	for i := range c.Agenda.Events {
-		ev := &c.Agenda.Events[i]
-		if ev.Week == week && r.concerns(ev) {
-			lines = append(lines, r.sessionLine(ev))
-		}
+	until := r.now.Add(agendaSpan)
+	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
+	if len(lines) == 0 {
+		return r.say(r.pr.T("agenda_coming_empty", "Weeks", r.weeks()))
 	}
+	return r.say(r.pr.T("agenda_coming_header", "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+}
+
+// agendaWeek lists week n of the course, as the agenda numbers its
+// weeks: "/agenda 2", "/agenda week 2".
+func (r *request) agendaWeek(arg string) error {
+	fields := strings.Fields(arg)
+	week, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || week < 1 || week > r.weeks() {
+		return r.say(r.pr.T("agenda_week_unknown", "Weeks", r.weeks()))
+	}
+	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.Week == week })
 	if len(lines) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
-	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", r.zone().String()) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+}
+
+// sessionLines renders the sessions that concern the sender among those
+// chosen by keep, in time order.
+func (r *request) sessionLines(keep func(*schedule.Event) bool) []string {
+	var lines []string
+	for i := range r.course().Agenda.Events {
+		ev := &r.course().Agenda.Events[i]
+		if keep(ev) && r.concerns(ev) {
+			lines = append(lines, r.sessionLine(ev))
+		}
+	}
+	return lines
+}
+
+// weeks is the number of the course's last week.
+func (r *request) weeks() int {
+	n := 0
+	for _, ev := range r.course().Agenda.Events {
+		n = max(n, ev.Week)
+	}
+	return n
 }
 
 // cmdNext shows the next session that concerns the sender, with its link.
@@ -102,7 +148,7 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 	when := pr.T("session_when_course", "Day", pr.Date(cs), "Start", pr.Clock(cs), "End", pr.Clock(ce))
 	if own.String() != course.String() {
 		os, oe := ev.Start.In(own), ev.End.In(own)
-		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", own.String())
+		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", zoneLabel(own))
 	}
 	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), when)
 	if !slices.Contains(ev.Languages, pr.Lang) {
@@ -119,6 +165,19 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 	return line
 }
 
+// courseTime names an instant the way sessions are named: Turin time,
+// then the participant's own when it differs, so nobody has to guess
+// which clock a deadline is on.
+func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) string {
+	ct := t.In(course)
+	if own.String() == course.String() {
+		return pr.T("time_course", "Day", pr.Date(ct), "Time", pr.Clock(ct))
+	}
+	ot := t.In(own)
+	return pr.T("time_course_own", "Day", pr.Date(ct), "Time", pr.Clock(ct),
+		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", zoneLabel(own))
+}
+
 func langNames(pr *locales.Printer, langs []locales.Lang) string {
 	names := make([]string, len(langs))
 	for i, l := range langs {
@@ -127,22 +186,16 @@ func langNames(pr *locales.Printer, langs []locales.Lang) string {
 	return strings.Join(names, ", ")
 }
 
-// weekOf is the 1-based course week of t (0 or less before the course).
-func weekOf(start time.Time, loc *time.Location, t time.Time) int {
-	y, m, d := start.In(loc).Date()
-	first := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	y, m, d = t.In(loc).Date()
-	this := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	days := int(this.Sub(first).Hours() / 24)
-	if days < 0 {
-		return 0
-	}
-	return days/7 + 1
-}
-
 // cmdElectives shows every elective with a mark on those followed; a
 // button toggles one.
 func (r *request) cmdElectives(string) error {
+	text, rows := r.electivesList()
+	return r.say(text, rows...)
+}
+
+// electivesList is the text and buttons of /electives, marks as they
+// stand now.
+func (r *request) electivesList() (string, [][]Button) {
 	var rows [][]Button
 	for _, e := range r.course().Agenda.Electives {
 		mark := "○ "
@@ -151,7 +204,7 @@ func (r *request) cmdElectives(string) error {
 		}
 		rows = append(rows, []Button{{Label: mark + e.Title.In(r.pr.Lang), Data: "el:" + e.ID}})
 	}
-	return r.say(r.pr.N("electives_header", len(r.p.Electives)), rows...)
+	return r.pr.N("electives_header", len(r.p.Electives)), rows
 }
 
 // toggleElective adds or removes one elective from the participant's list.
@@ -172,5 +225,29 @@ func (r *request) toggleElective(id string) error {
 		return err
 	}
 	r.p.Electives = chosen
+	if r.editElectives() {
+		return nil
+	}
 	return r.say(r.pr.T(msg, "Title", el.Title.In(r.pr.Lang)))
+}
+
+// editElectives updates the pressed list in place, where the platform
+// can edit a message; false means a confirmation must be sent instead
+// (the console, or an edit the platform refused).
+func (r *request) editElectives() bool {
+	m, err := r.b.messenger(r.u.Platform)
+	if err != nil || r.u.MessageID == "" {
+		return false
+	}
+	e, ok := m.(MessageEditor)
+	if !ok {
+		return false
+	}
+	text, rows := r.electivesList()
+	rep := Reply{ChatID: r.u.ChatID, Text: text, Buttons: rows}
+	if err := e.EditMessage(r.ctx, r.u.ChatID, r.u.MessageID, rep); err != nil {
+		r.b.log.Warn("editing the electives list", "platform", r.u.Platform, "user", r.u.UserID, "err", err)
+		return false
+	}
+	return true
 }

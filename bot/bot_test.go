@@ -173,7 +173,7 @@ func TestSpanishHintWithoutChoice(t *testing.T) {
 	if err := p.a.Run(context.Background(), strings.NewReader("/start\n"), h.bot); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, p.out.String(), "¡Bienvenido/a a la Academia Virtual")
+	mustContain(t, p.out.String(), "¡Le damos la bienvenida a la Academia Virtual")
 }
 
 func TestRosterCodeRegistersOnce(t *testing.T) {
@@ -338,7 +338,7 @@ func TestAgendaInParticipantsZone(t *testing.T) {
 	h.say("ana", "/register Ana Lima", "/timezone America/Bogota")
 	got := h.say("ana", "/agenda")
 	// Tue 1 Nov 10:00 in Turin is CET (UTC+1): 04:00 in Bogota (UTC-5).
-	mustContain(t, got, "Week 3 sessions", "Tue 1 Nov, 10:00–11:30 Turin time", "Tue 1 Nov, 04:00–05:30 your time (America/Bogota)")
+	mustContain(t, got, "Your sessions in the next 7 days (Turin time, and yours: America/Bogota)", "Tue 1 Nov, 10:00–11:30 Turin time", "Tue 1 Nov, 04:00–05:30 your time (America/Bogota)")
 	mustContain(t, h.say("ana", "/timezone Mars/Olympus"), "don't know the time zone")
 }
 

@@ -34,7 +34,7 @@ func (r *request) cmdBroadcast(args string) error {
 	if err != nil {
 		return err
 	}
-	preview := r.pr.T("broadcast_preview", "EN", text.EN, "ES", text.ES, "Count", n)
+	preview := r.pr.N("broadcast_preview", n, "EN", text.EN, "ES", text.ES)
 	return r.say(preview, []Button{
 		{Label: r.pr.N("button_broadcast_send", n), Data: "bc:send:" + id},
 		{Label: r.pr.T("button_cancel"), Data: "bc:cancel:" + id},
@@ -175,7 +175,7 @@ func (r *request) cmdGrade(args string) error {
 	if err := r.tell(p, "gr:"+r.eventKey(), note); err != nil {
 		return err
 	}
-	return r.say(r.pr.T("grade_recorded", "Name", p.Name, "Grade", g.Total, "Max", rules.Max, "Total", totals.Total))
+	return r.say(r.pr.T("grade_recorded", "Name", p.Name, "Grade", g.Total, "Max", rules.Max, "Total", r.pr.N("count_points", totals.Total)))
 }
 
 // parseGrade reads one score per rubric part, each within its maximum,

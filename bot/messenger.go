@@ -39,6 +39,21 @@ type Editor interface {
 	RemoveButtons(ctx context.Context, chatID, messageID string) error
 }
 
+// MessageEditor is a Messenger that can rewrite a message it sent, its
+// text and its buttons: a list the person works through by pressing
+// (their electives) then shows its new state where they pressed, instead
+// of a confirmation under a list that no longer tells the truth.
+type MessageEditor interface {
+	EditMessage(ctx context.Context, chatID, messageID string, r Reply) error
+}
+
+// ChatMenus is a Messenger that can set the command menu of one chat.
+// Platform-wide menus follow the app's language; after /language the
+// core sets the chat's own menu in the language chosen.
+type ChatMenus interface {
+	SetChatCommands(ctx context.Context, chatID string, cmds []CommandInfo) error
+}
+
 type bulkKey struct{}
 
 // WithBulk marks sends made under ctx as bulk (a wave's): a platform's

@@ -236,8 +236,8 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		if started, err := b.started(ctx, p, q); started || err != nil {
 			return "", err
 		}
-		closes := q.Closes.In(own)
-		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", q.Points, "Day", pr.Date(closes), "Time", pr.Clock(closes), "ID", string(q.ID)), nil
+		when := courseTime(pr, q.Closes, b.Course().Location, own)
+		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", pr.N("count_points", q.Points), "When", when, "ID", string(q.ID)), nil
 	case schedule.QuizNudge:
 		if !p.Reminders {
 			return "", nil
@@ -294,8 +294,8 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 		return "", err
 	}
 	prog := r.progressOf(rec)
-	closes := s.Expires.In(own)
-	return pr.T("notify_nudge", "Day", pr.Date(closes), "Time", pr.Clock(closes)) + "\n" +
+	when := courseTime(pr, s.Expires, b.Course().Location, own)
+	return pr.T("notify_nudge", "When", when) + "\n" +
 		strings.Join(titles, "\n") + "\n\n" + r.renderProgress(prog), nil
 }
 

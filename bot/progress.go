@@ -77,16 +77,20 @@ func (r *request) renderProgress(p quiz.Progress) string {
 		pr.T("progress_tier_" + p.Tier.String()),
 	}
 	if p.ToParticipation > 0 {
-		lines = append(lines, pr.T("progress_to_participation", "Points", p.ToParticipation, "Goal", rules.Participation))
+		lines = append(lines, pr.N("progress_to_participation", p.ToParticipation, "Goal", rules.Participation))
 	}
 	if p.ToAchievement > 0 {
-		lines = append(lines, pr.T("progress_to_achievement", "Points", p.ToAchievement, "Goal", rules.Achievement))
+		lines = append(lines, pr.N("progress_to_achievement", p.ToAchievement, "Goal", rules.Achievement))
 	}
 	if p.EssayMissing {
 		lines = append(lines, pr.T("progress_essay_missing"))
 	}
-	lines = append(lines, pr.T("progress_reachable", "Points", p.Reachable))
+	lines = append(lines, pr.N("progress_reachable", p.Reachable))
 	switch {
+	case p.Tier == quiz.Participation && !p.AchievementPossible:
+		// They hold participation: telling them it is "still within
+		// reach" would read as if they had yet to earn it.
+		lines = append(lines, pr.T("progress_achievement_out_of_reach_held"))
 	case p.Tier < quiz.Achievement && !p.AchievementPossible && p.ParticipationPossible:
 		lines = append(lines, pr.T("progress_achievement_out_of_reach"))
 	case p.Tier == quiz.NoCertificate && !p.ParticipationPossible:

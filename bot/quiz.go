@@ -78,8 +78,8 @@ func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
 	case q.ClosedAt(r.now):
 		return true, r.say(r.pr.T("quiz_closed", "Title", q.Title.In(r.pr.Lang), "Day", r.pr.Date(q.Closes.In(r.zone()))))
 	case !q.OpenAt(r.now):
-		opens := q.Opens.In(r.zone())
-		return true, r.say(r.pr.T("quiz_not_open", "Title", q.Title.In(r.pr.Lang), "Day", r.pr.Date(opens), "Time", r.pr.Clock(opens)))
+		when := courseTime(r.pr, q.Opens, r.course().Location, r.zone())
+		return true, r.say(r.pr.T("quiz_not_open", "Title", q.Title.In(r.pr.Lang), "When", when))
 	}
 	return false, nil
 }
@@ -118,7 +118,8 @@ func (r *request) askQuestion(q *quiz.Quiz, i int, item string) error {
 	rep := Reply{Quiz: poll}
 	if i == 0 {
 		// The title goes first: a poll's question has no room for it.
-		rep.Text = r.pr.T("quiz_start", "Title", q.Title.In(lang), "Count", len(q.Questions), "Points", q.Points)
+		rep.Text = r.pr.T("quiz_start", "Title", q.Title.In(lang),
+			"Questions", r.pr.N("count_questions", len(q.Questions)), "Points", r.pr.N("count_points", q.Points))
 	}
 	return r.deliver(item+string(q.ID)+":"+qu.ID, rep, q.Closes)
 }
@@ -154,7 +155,8 @@ func (r *request) pollAnswer() error {
 	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && ref.Participant != r.p.ID) {
 		r.b.log.Warn("refused answer to an unknown or foreign poll", "platform", r.u.Platform, "user", r.u.UserID, "poll", r.u.Poll.PollID)
-		return r.refuseAnswer("answer_forged")
+		// A vote, not a button: the person tapped an option of a poll.
+		return r.refuseAnswer("answer_forged_poll")
 	}
 	if err != nil {
 		return err

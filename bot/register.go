@@ -44,7 +44,25 @@ func (r *request) cmdStart(code string) error {
 	}
 	r.p = &p
 	r.setLang()
+	if err := r.cleanRosterName(); err != nil {
+		return err
+	}
 	return r.registered()
+}
+
+// cleanRosterName cleans a name that came from a roster stored before
+// names were cleaned on import. A name with nothing readable left is
+// kept: a coordinator fixes it with the participant.
+func (r *request) cleanRosterName() error {
+	name, ok := CleanName(r.p.Name)
+	if !ok || name == r.p.Name {
+		return nil
+	}
+	if err := r.b.cfg.Store.SetName(r.ctx, r.p.ID, name); err != nil {
+		return err
+	}
+	r.p.Name = name
+	return nil
 }
 
 // cmdRegister registers someone without a code, by the name they give
@@ -56,7 +74,7 @@ func (r *request) cmdRegister(name string) error {
 	if name == "" {
 		name = r.u.Name
 	}
-	name, ok := cleanName(name)
+	name, ok := CleanName(name)
 	if !ok {
 		return r.say(r.pr.T("register_need_name"))
 	}
@@ -77,12 +95,8 @@ func (r *request) registered() error {
 	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
 }
 
-// cleanName trims a name and checks it is printable and of sane length;
-// the rule lives in the store so that the roster import applies it too.
-func cleanName(s string) (string, bool) { return store.CleanName(s) }
-
 func (r *request) cmdName(name string) error {
-	name, ok := cleanName(name)
+	name, ok := CleanName(name)
 	if !ok {
 		return r.say(r.pr.T("name_usage"))
 	}
@@ -125,8 +139,31 @@ func (r *request) setLanguage(tag string) error {
 		r.p.Lang = lang
 	}
 	r.pr = r.b.cfg.Catalog.Printer(lang)
+	msg := "language_set"
 	if r.p == nil {
-		return r.say(r.pr.T("language_set_unregistered"))
+		msg = "language_set_unregistered"
 	}
-	return r.say(r.pr.T("language_set"))
+	if err := r.say(r.pr.T(msg)); err != nil {
+		return err
+	}
+	r.setChatMenu(lang)
+	return nil
+}
+
+// setChatMenu puts the command menu of this chat in lang, where the
+// platform keeps menus per chat. A menu left in the other language is a
+// nuisance, not a failure: it is logged, and the update counts as
+// handled.
+func (r *request) setChatMenu(lang locales.Lang) {
+	m, err := r.b.messenger(r.u.Platform)
+	if err != nil {
+		return
+	}
+	menus, ok := m.(ChatMenus)
+	if !ok {
+		return
+	}
+	if err := menus.SetChatCommands(r.ctx, r.u.ChatID, r.b.Commands(string(lang))); err != nil {
+		r.b.log.Warn("setting the chat's command menu", "platform", r.u.Platform, "user", r.u.UserID, "lang", lang, "err", err)
+	}
 }

@@ -25,3 +25,28 @@ func (a *Adapter) RemoveButtons(ctx context.Context, chatID, messageID string) e
 		return err
 	})
 }
+
+var _ bot.MessageEditor = (*Adapter)(nil)
+
+// EditMessage rewrites the content and buttons of a message the bot
+// sent, paced like any other call; the body is written here for the
+// same reason as in RemoveButtons.
+func (a *Adapter) EditMessage(ctx context.Context, chatID, messageID string, r bot.Reply) error {
+	comps, err := a.components(r.Buttons)
+	if err != nil {
+		return err
+	}
+	if comps == nil {
+		comps = []discordgo.MessageComponent{} // an edit without buttons removes them
+	}
+	body := struct {
+		Content         string                            `json:"content"`
+		Components      []discordgo.MessageComponent      `json:"components"`
+		AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	}{Content: a.clip("edited message", r.Text, maxContent), Components: comps, AllowedMentions: noMentions()}
+	uri := discordgo.EndpointChannelMessage(chatID, messageID)
+	return a.do(ctx, chatID, func(ctx context.Context) error {
+		_, err := a.session.RequestWithBucketID(http.MethodPatch, uri, body, discordgo.EndpointChannelMessage(chatID, ""), discordgo.WithContext(ctx))
+		return err
+	})
+}

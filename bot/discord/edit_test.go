@@ -39,3 +39,38 @@ func TestPressCarriesItsMessageAndButtonsCanBeRemoved(t *testing.T) {
 		}
 	}
 }
+
+// EditMessage rewrites a sent message's text and buttons in place, as
+// the core does with the electives list when one is pressed.
+func TestEditMessageRewritesTextAndButtons(t *testing.T) {
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	a := newAdapter(t, srv, clock)
+	e := newEcho(a, clock, srv)
+	startRun(t, a, e)
+
+	srv.PushDM(ana, "hello")
+	dm := srv.DMChannel(ana)
+	msg := srv.AwaitMessages(dm, 1)[0]
+	e.awaitReturned(t, 1)
+
+	var _ bot.MessageEditor = a
+	rep := bot.Reply{Text: "You follow 1 elective.", Buttons: [][]bot.Button{{{Label: "✓ Skills", Data: "el:skills"}, {Label: "○ Gender", Data: "el:gender"}}}}
+	if err := a.EditMessage(context.Background(), dm, msg.ID, rep); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages(dm)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages in the DM, want the one edited", len(msgs))
+	}
+	got := msgs[0]
+	if got.Content != rep.Text || len(got.Rows) != 1 || len(got.Rows[0]) != 2 || got.Rows[0][0].Label != "✓ Skills" || got.Rows[0][1].CustomID != "el:gender" {
+		t.Errorf("edited message %+v, want %q with the two buttons", got, rep.Text)
+	}
+	if err := a.EditMessage(context.Background(), dm, msg.ID, bot.Reply{Text: "No buttons now."}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Messages(dm)[0]; got.Content != "No buttons now." || len(got.Rows) != 0 {
+		t.Errorf("edited message %+v, want the text alone", got)
+	}
+}

@@ -301,8 +301,8 @@ func TestE2ESwitchToSpanish(t *testing.T) {
 
 	// Someone whose Telegram is in Spanish is greeted and registered in
 	// Spanish without choosing.
-	mustContain(t, h.sayIn(luis, "/start", "es"), "¡Bienvenido/a a la")
-	mustContain(t, h.sayIn(luis, "/register Luis García", "es"), "Ya está registrado/a, Luis García")
+	mustContain(t, h.sayIn(luis, "/start", "es"), "¡Le damos la bienvenida a la")
+	mustContain(t, h.sayIn(luis, "/register Luis García", "es"), "Registro completado, Luis García")
 	if p := h.participant(luis); p.Lang != locales.ES {
 		t.Errorf("Spanish-app user stored with language %q", p.Lang)
 	}
@@ -516,7 +516,7 @@ func TestE2EPollAnswerFromSomeoneElse(t *testing.T) {
 
 	// Bob votes in Ana's poll (a forwarded poll, or an invented update).
 	got := h.vote(bob, poll.ID, qu.Correct)
-	mustContain(t, got, "not valid for you")
+	mustContain(t, got, "That question was not sent to you, so your vote does not count")
 	mustNotContain(t, got, "Correct!")
 	h.wantPoints(bob, 0)
 	h.wantPoints(ana, 0)
@@ -524,7 +524,7 @@ func TestE2EPollAnswerFromSomeoneElse(t *testing.T) {
 	mustNotContain(t, h.vote(carol, poll.ID, qu.Correct), "Correct!")
 	// A poll the bot has no record of, from someone asked nothing, is
 	// refused.
-	mustContain(t, h.vote(bob, "999", qu.Correct), "not valid for you")
+	mustContain(t, h.vote(bob, "999", qu.Correct), "your vote does not count")
 	h.wantPoints(bob, 0)
 
 	// The poll still counts for Ana.

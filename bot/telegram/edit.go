@@ -32,3 +32,33 @@ func (a *Adapter) RemoveButtons(ctx context.Context, chatID, messageID string) e
 		return nil
 	})
 }
+
+var _ bot.MessageEditor = (*Adapter)(nil)
+
+// EditMessage rewrites the text and buttons of a message the bot sent
+// (editMessageText with reply_markup; without buttons Telegram drops the
+// keyboard), through the outbox like any send.
+func (a *Adapter) EditMessage(ctx context.Context, chatID, messageID string, r bot.Reply) error {
+	chat, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: chat id %q is not a Telegram chat", chatID)
+	}
+	msg, err := strconv.Atoi(messageID)
+	if err != nil {
+		return fmt.Errorf("telegram: message id %q is not a Telegram message", messageID)
+	}
+	markup, err := keyboard(r.Buttons)
+	if err != nil {
+		return err
+	}
+	edit := tgbotapi.NewEditMessageText(chat, msg, a.clip("edited message", r.Text, maxText))
+	edit.ReplyMarkup = markup
+	return a.out.Do(ctx, chatID, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		if _, err := a.bot(ctx).Request(edit); err != nil {
+			return a.wrap("editMessageText", err)
+		}
+		return nil
+	})
+}

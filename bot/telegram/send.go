@@ -229,6 +229,35 @@ func (a *Adapter) clip(what, s string, max int) string {
 // SetCommands sets the command menu for one language (ISO 639-1 code;
 // "" sets the menu for everyone without a menu of their own).
 func (a *Adapter) SetCommands(ctx context.Context, lang string, cmds []bot.CommandInfo) error {
+	code, err := languageCode(lang)
+	if err != nil {
+		return err
+	}
+	return a.setMyCommands(ctx, cmds, code, nil)
+}
+
+var _ bot.ChatMenus = (*Adapter)(nil)
+
+// chatScope is the BotCommandScopeChat of setMyCommands.
+type chatScope struct {
+	Type   string `json:"type"`
+	ChatID int64  `json:"chat_id"`
+}
+
+// SetChatCommands sets the command menu of one chat, for every language:
+// a chat's own menu comes before the per-language menus, so the menu
+// follows the language chosen in the bot, not the app's.
+func (a *Adapter) SetChatCommands(ctx context.Context, chatID string, cmds []bot.CommandInfo) error {
+	chat, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: chat id %q is not a Telegram chat", chatID)
+	}
+	return a.setMyCommands(ctx, cmds, "", &chatScope{Type: "chat", ChatID: chat})
+}
+
+// setMyCommands checks a menu against Telegram's limits and sets it for a
+// language code ("" for all) and a scope (nil for the default).
+func (a *Adapter) setMyCommands(ctx context.Context, cmds []bot.CommandInfo, code string, scope *chatScope) error {
 	if len(cmds) > maxCommands {
 		return fmt.Errorf("telegram: at most %d commands, not %d", maxCommands, len(cmds))
 	}
@@ -242,13 +271,14 @@ func (a *Adapter) SetCommands(ctx context.Context, lang string, cmds []bot.Comma
 		}
 		list = append(list, tgbotapi.BotCommand{Command: c.Name, Description: a.clip("command description", c.Description, maxCommandDesc)})
 	}
-	code, err := languageCode(lang)
-	if err != nil {
-		return err
-	}
 	p := tgbotapi.Params{}
 	if err := p.AddInterface("commands", list); err != nil {
 		return err
+	}
+	if scope != nil {
+		if err := p.AddInterface("scope", scope); err != nil {
+			return err
+		}
 	}
 	p.AddNonEmpty("language_code", code)
 	// Each menu has a lane of its own: a menu is not a message to a

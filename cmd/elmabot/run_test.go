@@ -47,7 +47,7 @@ func TestRunServesTelegramAndStopsCleanly(t *testing.T) {
 	api.PushMessage(4242, "/register Ana Lima", "es")
 	api.PushMessage(4242, "/quiz week-1", "es")
 	all := awaitOutgoing(t, api, 4242, "(1/5)")
-	for _, want := range []string{"Ya está registrado/a, Ana Lima", "(1/5)"} {
+	for _, want := range []string{"Registro completado, Ana Lima", "(1/5)"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the bot did not send %q; it sent:\n%s", want, all)
 		}
@@ -181,13 +181,14 @@ func TestRosterStoresCodesAndPrintsLinks(t *testing.T) {
 	env := map[string]string{"REDIS_URL": srv.URL, "TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_URL": api.URL()}
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
-	writeFile(t, bad, "name,cohort,lang,role\nAna Lima,SAMM,es,participant\n,SAMM,en,participant\nBob,,fr,participant\n")
+	writeFile(t, bad, "name,cohort,lang,role\nAna Lima,SAMM,es,participant\n,SAMM,en,participant\nBob,,fr,participant\nX\u200b\u202e,,en,participant\n")
 	code, _, errOut := run(t, "", env, "roster", bad)
-	if code != 1 || !strings.Contains(errOut, bad+":3: name is empty") || !strings.Contains(errOut, bad+`:4: lang "fr" is not en or es`) {
+	if code != 1 || !strings.Contains(errOut, bad+":3: name is empty") || !strings.Contains(errOut, bad+`:4: lang "fr" is not en or es`) ||
+		!strings.Contains(errOut, bad+":5: name") {
 		t.Fatalf("bad roster: exit %d\n%s", code, errOut)
 	}
 	good := filepath.Join(dir, "roster.csv")
-	writeFile(t, good, "name,cohort,lang,role,code\nAna Lima,SAMM,es,participant,\nChristophe Marion,,en,coordinator,STAFF-0001\n")
+	writeFile(t, good, "name,cohort,lang,role,code\n\u202eAna\u200b Lima\u2069,SAMM,es,participant,\nChristophe Marion,,en,coordinator,STAFF-0001\n")
 	code, out, errOut := run(t, "", env, "roster", good)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

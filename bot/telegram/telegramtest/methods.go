@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -250,13 +251,39 @@ func (s *Server) pollMessage(poll Poll) apiMessage {
 	return msg
 }
 
+// editMessageText replaces the text and the buttons of a message the bot
+// sent, as Telegram does: an edit without reply_markup drops the
+// keyboard, and an edit that changes nothing is refused.
 func (s *Server) editMessageText(w http.ResponseWriter, p map[string]string) {
 	chatID, ok := s.reachable(w, p)
 	if !ok {
 		return
 	}
-	out := Outgoing{MessageID: atoi(p["message_id"]), ChatID: chatID, Text: p["text"], At: s.clock.Now()}
-	writeOK(w, s.botMessage(out))
+	buttons, markup := parseKeyboard(p["reply_markup"])
+	id := atoi(p["message_id"])
+	s.mu.Lock()
+	sent := s.outgoing[chatID]
+	i := slices.IndexFunc(sent, func(o Outgoing) bool { return o.MessageID == id })
+	same := i >= 0 && sent[i].Text == p["text"] && sameButtons(sent[i].Buttons, buttons)
+	if i >= 0 && !same {
+		sent[i].Text, sent[i].Buttons = p["text"], buttons
+	}
+	s.mu.Unlock()
+	switch {
+	case i < 0:
+		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+		return
+	case same:
+		writeError(w, http.StatusBadRequest, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
+		return
+	}
+	msg := s.botMessage(sent[i])
+	msg.ReplyMarkup = markup
+	writeOK(w, msg)
+}
+
+func sameButtons(a, b [][]Button) bool {
+	return slices.EqualFunc(a, b, func(x, y []Button) bool { return slices.Equal(x, y) })
 }
 
 // editMessageReplyMarkup replaces the buttons of a message the bot sent,
@@ -284,16 +311,57 @@ func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, p map[string]stri
 	writeOK(w, msg)
 }
 
+// commandScope is a BotCommandScope as setMyCommands takes it.
+type commandScope struct {
+	Type   string          `json:"type"`
+	ChatID json.RawMessage `json:"chat_id"`
+}
+
+// setMyCommands keeps a menu per language, for everyone (no scope or
+// scope "default") or for one chat (scope "chat"). The spec check has
+// already seen that a scope is one of the BotCommandScope types; a chat
+// scope's chat_id must name a chat by its number (private chats have no
+// @username).
 func (s *Server) setMyCommands(w http.ResponseWriter, p map[string]string) {
 	var cmds []Command
 	if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil {
 		writeError(w, http.StatusBadRequest, "Bad Request: can't parse commands JSON object", 0)
 		return
 	}
-	s.mu.Lock()
-	s.commands[p["language_code"]] = cmds
-	s.mu.Unlock()
+	var scope commandScope
+	if text := p["scope"]; text != "" {
+		if err := json.Unmarshal([]byte(text), &scope); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: can't parse BotCommandScope JSON object", 0)
+			return
+		}
+	}
+	lang := p["language_code"]
+	switch scope.Type {
+	case "", "default":
+		s.mu.Lock()
+		s.commands[lang] = cmds
+		s.mu.Unlock()
+	case "chat":
+		chatID, err := strconv.ParseInt(strings.Trim(string(scope.ChatID), `"`), 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
+			return
+		}
+		s.setChatCommands(chatID, lang, cmds)
+	default:
+		writeError(w, http.StatusNotFound, "Not Found: telegramtest keeps menus for the default and chat scopes only, not "+scope.Type, 0)
+		return
+	}
 	writeOK(w, true)
+}
+
+func (s *Server) setChatCommands(chatID int64, lang string, cmds []Command) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chatCommands[chatID] == nil {
+		s.chatCommands[chatID] = map[string][]Command{}
+	}
+	s.chatCommands[chatID][lang] = cmds
 }
 
 func atoi(s string) int {

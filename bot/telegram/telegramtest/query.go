@@ -117,6 +117,15 @@ func (s *Server) LastPoll(chatID int64) (Poll, bool) {
 	return Poll{}, false
 }
 
+// ChatCommands returns the command menu set for one chat and a language
+// ("" = every language of that chat's users); ok is false when none was.
+func (s *Server) ChatCommands(chatID int64, lang string) (cmds []Command, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cmds, ok = s.chatCommands[chatID][lang]
+	return slices.Clone(cmds), ok
+}
+
 // Commands returns the command menu set for a language ("" = default).
 func (s *Server) Commands(lang string) []Command {
 	s.mu.Lock()

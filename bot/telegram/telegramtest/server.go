@@ -66,9 +66,12 @@ type Server struct {
 	polls       map[string]*Poll
 	outgoing    map[int64][]Outgoing
 	commands    map[string][]Command
-	rate        *rateLimit
-	pollers     pollers
-	webhook     webhook
+	// chatCommands are the menus set for one chat (scope "chat"), by
+	// chat id then language ("" = every language).
+	chatCommands map[int64]map[string][]Command
+	rate         *rateLimit
+	pollers      pollers
+	webhook      webhook
 }
 
 type queued struct {
@@ -108,6 +111,8 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 		polls:      map[string]*Poll{},
 		outgoing:   map[int64][]Outgoing{},
 		commands:   map[string][]Command{},
+
+		chatCommands: map[int64]map[string][]Command{},
 	}
 	s.http = httptest.NewServer(s)
 	t.Cleanup(s.Close)
