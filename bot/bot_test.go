@@ -316,7 +316,7 @@ func TestCoordinatorCommandRefusedToParticipant(t *testing.T) {
 	ctx := context.Background()
 	h.say("ana", "/register Ana Lima", "Is the cafeteria open on Sundays?")
 	mustContain(t, h.say("ana", "/questions"), "only course coordinators")
-	if err := h.store.AddRosterCodes(ctx, []store.RosterEntry{{Code: "STAFF-0001", Name: "Christophe Marion", Coordinator: true}}); err != nil {
+	if err := h.store.AddRosterCodes(ctx, []store.RosterEntry{{Code: "STAFF-0001", Name: "Paola Rinaldi", Coordinator: true}}); err != nil {
 		t.Fatal(err)
 	}
 	h.say("chris", "/start STAFF-0001")

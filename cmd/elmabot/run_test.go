@@ -188,7 +188,7 @@ func TestRosterStoresCodesAndPrintsLinks(t *testing.T) {
 		t.Fatalf("bad roster: exit %d\n%s", code, errOut)
 	}
 	good := filepath.Join(dir, "roster.csv")
-	writeFile(t, good, "name,cohort,lang,role,code\n\u202eAna\u200b Lima\u2069,SAMM,es,participant,\nChristophe Marion,,en,coordinator,STAFF-0001\n")
+	writeFile(t, good, "name,cohort,lang,role,code\n\u202eAna\u200b Lima\u2069,SAMM,es,participant,\nPaola Rinaldi,,en,coordinator,STAFF-0001\n")
 	code, out, errOut := run(t, "", env, "roster", good)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
