@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,7 +47,7 @@ func newFleet(t testing.TB, now string) *fleet {
 		t.Fatal(err)
 	}
 	plan := map[string]schedule.Send{}
-	for _, s := range schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, NudgeBefore: 48 * time.Hour, CourseEnd: c.End}) {
+	for _, s := range bot.Plan(c) {
 		plan[s.ID] = s
 	}
 	return &fleet{
@@ -366,4 +367,41 @@ func TestSlowSendIsNotTakenTwice(t *testing.T) {
 	if err != nil || stats.Sent != 1 || stats.Due != 0 {
 		t.Fatalf("stats %+v, %v; want sent once", stats, err)
 	}
+}
+
+// TestEveryOfferedOffsetIsDelivered: each reminder time /reminders offers
+// reaches those who chose it, and only them; without a choice, the
+// course's defaults (24 hours and 15 minutes) apply.
+func TestEveryOfferedOffsetIsDelivered(t *testing.T) {
+	f := newFleet(t, "2022-10-23T09:00")
+	const hourOnly, dayAndHour, defaults = 1301, 1302, 1303
+	f.join(hourOnly, locales.EN, "Europe/Rome", nil, true, time.Hour)
+	f.join(dayAndHour, locales.ES, "Europe/Rome", nil, true, 24*time.Hour, time.Hour)
+	f.join(defaults, locales.EN, "Europe/Rome", nil, true)
+	r := f.replica()
+	// The week 2 plenary, Mon 24 Oct 15:00 Turin time: its reminders at
+	// Sun 15:00, Mon 14:00 and Mon 14:45.
+	want := map[string][]int64{
+		"rem:w2-plenary:24h0m0s:20221024T1300Z": {dayAndHour, defaults},
+		"rem:w2-plenary:1h0m0s:20221024T1300Z":  {hourOnly, dayAndHour},
+		"rem:w2-plenary:15m0s:20221024T1300Z":   {defaults},
+	}
+	for _, id := range []string{"rem:w2-plenary:24h0m0s:20221024T1300Z", "rem:w2-plenary:1h0m0s:20221024T1300Z", "rem:w2-plenary:15m0s:20221024T1300Z"} {
+		s := f.send(id)
+		f.clock.Advance(s.At.Sub(f.clock.Now()))
+		before := map[int64]int{}
+		for _, c := range []int64{hourOnly, dayAndHour, defaults} {
+			before[c] = len(f.texts(c))
+		}
+		if _, err := r.bot.DeliverStats(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []int64{hourOnly, dayAndHour, defaults} {
+			got := len(f.texts(c)) - before[c]
+			if wanted := slices.Contains(want[id], c); (got == 1) != wanted || got > 1 {
+				t.Errorf("%s: chat %d got %d messages, want it: %v", id, c, got, wanted)
+			}
+		}
+	}
+	mustContain(t, strings.Join(f.texts(hourOnly), "\n"), "starts in 1 hour")
 }

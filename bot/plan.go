@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"time"
 
 	"github.com/elmabot/elmabot/course"
@@ -11,9 +12,19 @@ import (
 // NudgeBefore is when, before quizzes close, unfinished ones are nudged.
 const NudgeBefore = 48 * time.Hour
 
-// Plan lists every send of course c in due order.
+// Plan lists every send of course c in due order. Reminders are planned
+// at every offset a participant may choose, not only the course's
+// defaults: each reminder then goes to those whose choice (or, without
+// one, the course's default) includes its offset.
 func Plan(c *course.Course) []schedule.Send {
-	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, NudgeBefore: NudgeBefore, CourseEnd: c.End})
+	rem := c.Reminders
+	rem.Offsets = slices.Clone(rem.Offsets)
+	for _, off := range offsetChoices() {
+		if !slices.Contains(rem.Offsets, off) {
+			rem.Offsets = append(rem.Offsets, off)
+		}
+	}
+	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: rem, NudgeBefore: NudgeBefore, CourseEnd: c.End})
 }
 
 // planIndex is the plan of one course by send id.
