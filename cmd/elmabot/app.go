@@ -30,22 +30,22 @@ type Env struct {
 
 // command is one subcommand: its flags are registered on fs, run does it.
 type command struct {
-	name, usage string
-	run         func(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error
+	name, args, usage string // args: the positional arguments, as -h shows them
+	run               func(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"check", "check the course files; exit 1 listing every problem", runCheck},
-		{"agenda", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
-		{"import", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
-		{"roster", "load the roster's registration codes into Redis; print them with Telegram links", runRoster},
-		{"reminders", "preview the reminders and quiz announcements planned in a window", runReminders},
-		{"console", "talk to the bot in this terminal (no token needed)", runConsole},
-		{"health", "ask a running bot's /healthz (for container health checks)", runHealth},
-		{"demo", "fill REDIS_URL with --participants N synthetic participants, with answers and essays", runDemo},
-		{"reindex", "rebuild the course's counters and name index in REDIS_URL from every participant", runReindex},
-		{"run", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
+		{"check", "", "check the course files; exit 1 listing every problem", runCheck},
+		{"agenda", "", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
+		{"import", "EXPORT", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
+		{"roster", "ROSTER.csv", "load the roster's registration codes into Redis; print them with Telegram links", runRoster},
+		{"reminders", "", "preview the reminders and quiz announcements planned in a window", runReminders},
+		{"console", "", "talk to the bot in this terminal (no token needed)", runConsole},
+		{"health", "", "ask a running bot's /healthz (for container health checks)", runHealth},
+		{"demo", "", "fill REDIS_URL with --participants N synthetic participants, with answers and essays", runDemo},
+		{"reindex", "", "rebuild the course's counters and name index in REDIS_URL from every participant", runReindex},
+		{"run", "", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}
 }
 
@@ -57,7 +57,15 @@ type globals struct {
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.now, "now", g.now, "start the clock at this instant (RFC 3339, or YYYY-MM-DDTHH:MM in the course's time zone); env ELMA_NOW")
+	fs.Func("now", "start the clock at this instant (RFC 3339, or YYYY-MM-DDTHH:MM in the course's time zone); env ELMA_NOW", func(v string) error {
+		// The course's zone is known only once it is loaded; the form
+		// can be checked now, so a typo is refused before any work.
+		if _, err := parseInstant(v, time.UTC); err != nil {
+			return err
+		}
+		g.now = v
+		return nil
+	})
 	fs.StringVar(&g.courseDir, "course", g.courseDir, "load the course from this folder instead of the built-in one; env ELMA_COURSE")
 }
 
@@ -75,9 +83,17 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	rest := top.Args()
-	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" {
+	if len(rest) == 0 {
+		usage(env.Stderr)
+		return 2
+	}
+	if rest[0] == "help" || rest[0] == "-h" {
 		usage(env.Stdout)
 		return 0
+	}
+	if _, err := parseInstantIfSet(g.now); err != nil {
+		fmt.Fprintln(env.Stderr, "elmabot: ELMA_NOW:", err)
+		return 2
 	}
 	for _, c := range commands() {
 		if c.name == rest[0] {
@@ -93,6 +109,10 @@ func runCommand(ctx context.Context, g *globals, c command, args []string) error
 	fs := flag.NewFlagSet("elmabot "+c.name, flag.ContinueOnError)
 	fs.SetOutput(g.env.Stderr)
 	g.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: elmabot %s [flags] %s\n%s\n\nflags:\n", c.name, c.args, c.usage)
+		fs.PrintDefaults()
+	}
 	if err := c.run(ctx, g, fs, args); err != nil {
 		return err
 	}
@@ -162,6 +182,14 @@ func (g *globals) clock(c *course.Course) (schedule.Clock, error) {
 		return nil, err
 	}
 	return schedule.ShiftedClock(real, start), nil
+}
+
+// parseInstantIfSet checks the form of a --now or ELMA_NOW value.
+func parseInstantIfSet(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	return parseInstant(v, time.UTC)
 }
 
 // parseInstant reads RFC 3339, or a wall time in loc.

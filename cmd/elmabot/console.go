@@ -17,6 +17,10 @@ func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
+	if *lang != "en" && *lang != "es" {
+		fmt.Fprintf(g.env.Stderr, "elmabot console: --lang %q: en or es\n", *lang)
+		return errUsage
+	}
 	log := slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d, err := g.wire(ctx, log, true)
 	if err != nil {

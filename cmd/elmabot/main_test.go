@@ -63,8 +63,24 @@ func TestUsageErrors(t *testing.T) {
 	if code, _, _ := run(t, "", nil, "check", "extra"); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)
 	}
-	if code, _, errOut := run(t, "", nil, "--now", "yesterday", "agenda"); code != 1 || !strings.Contains(errOut, "--now") {
+	if code, _, errOut := run(t, "", nil, "--now", "yesterday", "agenda"); code != 2 || !strings.Contains(errOut, "--now") {
 		t.Errorf("bad --now: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", nil, "check", "--now", "2022-13-45"); code != 2 || !strings.Contains(errOut, "--now") {
+		t.Errorf("bad --now after the command: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", map[string]string{"ELMA_NOW": "soon"}, "check"); code != 2 || !strings.Contains(errOut, "ELMA_NOW") {
+		t.Errorf("bad ELMA_NOW: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", nil); code != 2 || !strings.Contains(errOut, "usage: elmabot") {
+		t.Errorf("no command: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", nil, "console", "--lang", "fr"); code != 2 || !strings.Contains(errOut, "en or es") {
+		t.Errorf("bad --lang: exit %d, %s", code, errOut)
+	}
+	env := map[string]string{"ELMA_LOG": "xml", "TELEGRAM_TOKEN": "1:x"}
+	if code, _, errOut := run(t, "", env, "run"); code != 1 || !strings.Contains(errOut, "ELMA_LOG") {
+		t.Errorf("bad ELMA_LOG: exit %d, %s", code, errOut)
 	}
 	if code, _, errOut := run(t, "", nil, "agenda", "--elective", "astrology"); code != 1 || !strings.Contains(errOut, "unknown elective") {
 		t.Errorf("bad --elective: exit %d, %s", code, errOut)

@@ -27,6 +27,11 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
+	switch v := g.env.Getenv("ELMA_LOG"); v {
+	case "", "json", "text":
+	default:
+		return fmt.Errorf("ELMA_LOG=%q: json (the default) or text", v)
+	}
 	log := g.logger()
 	tgToken, dcToken := g.env.Getenv("TELEGRAM_TOKEN"), g.env.Getenv("DISCORD_TOKEN")
 	if tgToken == "" && dcToken == "" {
