@@ -16,13 +16,9 @@ var _ bot.Editor = (*Adapter)(nil)
 // (editMessageReplyMarkup with an empty keyboard), through the outbox:
 // Telegram counts edits against the chat's limit like messages.
 func (a *Adapter) RemoveButtons(ctx context.Context, chatID, messageID string) error {
-	chat, err := strconv.ParseInt(chatID, 10, 64)
+	chat, msg, err := messageRef(chatID, messageID)
 	if err != nil {
-		return fmt.Errorf("telegram: chat id %q is not a Telegram chat", chatID)
-	}
-	msg, err := strconv.Atoi(messageID)
-	if err != nil {
-		return fmt.Errorf("telegram: message id %q is not a Telegram message", messageID)
+		return err
 	}
 	edit := tgbotapi.NewEditMessageReplyMarkup(chat, msg, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
 	return a.out.Do(ctx, chatID, func(ctx context.Context) error {
@@ -39,13 +35,9 @@ var _ bot.MessageEditor = (*Adapter)(nil)
 // (editMessageText with reply_markup; without buttons Telegram drops the
 // keyboard), through the outbox like any send.
 func (a *Adapter) EditMessage(ctx context.Context, chatID, messageID string, r bot.Reply) error {
-	chat, err := strconv.ParseInt(chatID, 10, 64)
+	chat, msg, err := messageRef(chatID, messageID)
 	if err != nil {
-		return fmt.Errorf("telegram: chat id %q is not a Telegram chat", chatID)
-	}
-	msg, err := strconv.Atoi(messageID)
-	if err != nil {
-		return fmt.Errorf("telegram: message id %q is not a Telegram message", messageID)
+		return err
 	}
 	markup, err := keyboard(r.Buttons)
 	if err != nil {
@@ -61,4 +53,17 @@ func (a *Adapter) EditMessage(ctx context.Context, chatID, messageID string, r b
 		}
 		return nil
 	})
+}
+
+// messageRef reads the core's chat and message ids as Telegram's.
+func messageRef(chatID, messageID string) (int64, int, error) {
+	chat, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("telegram: chat id %q is not a Telegram chat", chatID)
+	}
+	msg, err := strconv.Atoi(messageID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("telegram: message id %q is not a Telegram message", messageID)
+	}
+	return chat, msg, nil
 }

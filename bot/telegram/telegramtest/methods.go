@@ -294,21 +294,28 @@ func (s *Server) editMessageReplyMarkup(w http.ResponseWriter, p map[string]stri
 		return
 	}
 	buttons, markup := parseKeyboard(p["reply_markup"])
-	id := atoi(p["message_id"])
-	s.mu.Lock()
-	sent := s.outgoing[chatID]
-	i := slices.IndexFunc(sent, func(o Outgoing) bool { return o.MessageID == id })
-	if i >= 0 {
-		sent[i].Buttons = buttons
-	}
-	s.mu.Unlock()
-	if i < 0 {
+	out, found := s.editSent(chatID, atoi(p["message_id"]), func(o *Outgoing) { o.Buttons = buttons })
+	if !found {
 		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
 		return
 	}
-	msg := s.botMessage(sent[i])
+	msg := s.botMessage(out)
 	msg.ReplyMarkup = markup
 	writeOK(w, msg)
+}
+
+// editSent changes the sent message id in chat by change, under the
+// lock, and returns it as it now is; found is false when there is none.
+func (s *Server) editSent(chat int64, id int, change func(*Outgoing)) (Outgoing, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sent := s.outgoing[chat]
+	i := slices.IndexFunc(sent, func(o Outgoing) bool { return o.MessageID == id })
+	if i < 0 {
+		return Outgoing{}, false
+	}
+	change(&sent[i])
+	return sent[i], true
 }
 
 // commandScope is a BotCommandScope as setMyCommands takes it.
