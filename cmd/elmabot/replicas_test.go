@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,9 +28,10 @@ func (p *proc) leads() bool {
 // TestReplicasPollOneAtATimeAndFailOver: with two replicas, one polls
 // and the other stands by, and each /progress gets one reply. The leader
 // is killed with SIGKILL while participants ask for their progress and
-// answer a quiz question; the other takes over within seconds, every
-// message is answered, every vote counts, and nobody hears anything
-// twice but for at most the reply on the wire at the kill.
+// answer a quiz question and a broadcast to 111 people goes out; the
+// other takes over within seconds, every message is answered, every vote
+// counts, the broadcast reaches everyone, and nobody hears anything
+// twice but for at most the message on the wire at the kill.
 func TestReplicasPollOneAtATimeAndFailOver(t *testing.T) {
 	w := newWorld(t, "2022-10-21T17:00")
 	var chats []int64
@@ -58,6 +61,21 @@ func TestReplicasPollOneAtATimeAndFailOver(t *testing.T) {
 	if standby.leads() {
 		t.Fatal("both replicas took the lease")
 	}
+	// A broadcast to everyone is under way when the kill comes.
+	const staff = 9100
+	if err := w.store.SetCoordinator(context.Background(), w.joinWith(staff, locales.EN, false), true); err != nil {
+		t.Fatal(err)
+	}
+	crowd := slices.Clone(chats)
+	for i := range 100 {
+		crowd = append(crowd, int64(9201+i))
+		w.joinWith(crowd[len(crowd)-1], locales.EN, false)
+	}
+	crowd = append(crowd, staff)
+	w.api.PushMessage(staff, "/broadcast The room changed", "en")
+	w.await("the preview", 30*time.Second, func() bool { return w.count(staff, "It will go to 111 participants") == 1 })
+	w.api.PushCallback(staff, w.button(staff, "Send to 111"))
+	w.await("the wave to start", 30*time.Second, func() bool { return w.reached(crowd) >= 10 })
 	// The burst the kill cuts into: a vote and a /progress per chat.
 	var last int
 	for _, c := range chats {
@@ -82,8 +100,13 @@ func TestReplicasPollOneAtATimeAndFailOver(t *testing.T) {
 		return true
 	})
 	w.await("every update to be confirmed", 30*time.Second, func() bool { return w.api.Pending() == 0 })
+	w.await("the whole wave", 60*time.Second, func() bool { return w.reached(crowd) == len(crowd) })
+	w.await("the report", 30*time.Second, func() bool { return w.count(staff, "Announcement finished: delivered to 111") == 1 })
 	time.Sleep(time.Second) // room for a repeat to show up
 	dups := 0
+	for _, c := range crowd {
+		dups += w.announced(c) - 1
+	}
 	for _, c := range chats {
 		for _, want := range []string{"(1/5)", "(2/5)"} {
 			if n := w.count(c, want); n != 1 {
