@@ -52,6 +52,21 @@ type Reply struct {
 	Text    string
 	Buttons [][]Button // rows of buttons under the text
 	Quiz    *QuizPoll  // set for a quiz question; Text, if any, goes first
+	// Files go with the message: an export, a chart, a calendar. Text,
+	// if any, comes first; each platform sends them its own way
+	// (Telegram one message per file, Discord attachments of one
+	// message, the console files on disk).
+	Files []File
+}
+
+// File is a document or a picture sent in a reply.
+type File struct {
+	Name string // shown to the person, e.g. "grades.csv"
+	Type string // MIME type, e.g. "text/csv"
+	Data []byte
+	// Photo asks platforms that tell pictures from documents to show it
+	// inline (a PNG chart); otherwise it is a document to download.
+	Photo bool
 }
 
 // Button is one choice under a message. Data comes back in Update.Choice.
