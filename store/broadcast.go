@@ -19,13 +19,25 @@ type Broadcast struct {
 	Text locales.Text
 	By   ParticipantID
 	At   time.Time
+	// Audience is who it is for, in the bot's own notation; "" is
+	// everyone. Kept with the text, so that whoever sends it (another
+	// replica, a restarted process) picks the same people.
+	Audience string
+	// Due is when a scheduled announcement goes out; zero: when confirmed.
+	Due time.Time
+	// Report is the caller's note (JSON) of who hears how it went, for
+	// an announcement sent later by whichever process runs then.
+	Report string
 }
 
 type broadcastJSON struct {
-	EN string        `json:"en"`
-	ES string        `json:"es"`
-	By ParticipantID `json:"by"`
-	At int64         `json:"at"`
+	EN       string          `json:"en"`
+	ES       string          `json:"es"`
+	By       ParticipantID   `json:"by"`
+	At       int64           `json:"at"`
+	Audience string          `json:"au,omitempty"`
+	Due      int64           `json:"due,omitempty"`
+	Report   json.RawMessage `json:"rp,omitempty"`
 }
 
 // broadcastTTL is how long a draft waits for its confirmation.
@@ -36,7 +48,14 @@ func (s *Store) SaveBroadcast(ctx context.Context, b Broadcast) (string, error) 
 	if b.Text.EN == "" && b.Text.ES == "" {
 		return "", errors.New("store: empty broadcast")
 	}
-	raw, err := json.Marshal(broadcastJSON{EN: b.Text.EN, ES: b.Text.ES, By: b.By, At: b.At.UnixMilli()})
+	j := broadcastJSON{EN: b.Text.EN, ES: b.Text.ES, By: b.By, At: b.At.UnixMilli(), Audience: b.Audience}
+	if b.Report != "" {
+		j.Report = json.RawMessage(b.Report)
+	}
+	if !b.Due.IsZero() {
+		j.Due = b.Due.UnixMilli()
+	}
+	raw, err := json.Marshal(j)
 	if err != nil {
 		return "", err
 	}
@@ -69,7 +88,11 @@ func (s *Store) Broadcast(ctx context.Context, id string) (Broadcast, error) {
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return Broadcast{}, fmt.Errorf("store: malformed broadcast %q: %w", id, err)
 	}
-	return Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC()}, nil
+	b := Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC(), Audience: j.Audience, Report: string(j.Report)}
+	if j.Due != 0 {
+		b.Due = time.UnixMilli(j.Due).UTC()
+	}
+	return b, nil
 }
 
 func (s *Store) broadcastKey(id string) string { return s.prefix + ":bc:" + id }

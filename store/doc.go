@@ -84,6 +84,19 @@
 // other items carry their message as the payload. The item's counts are
 // what a coordinator's report says.
 //
+// # Scheduled announcements
+//
+// An announcement scheduled for later is one delivery in the same queue,
+// its trigger: item "sb:<id>", due at the announcement's instant
+// (ScheduleBroadcast). Whichever replica claims it then queues the
+// announcement's wave and settles the trigger; a crash before that
+// leaves the trigger leased, and it is claimed again when the lease
+// ends, which queues nobody twice. So it goes out at its instant, once,
+// whatever restarts or replicas. A list (ScheduledBroadcasts) shows what
+// waits. CancelScheduled takes an untouched trigger out of the queue in
+// one script; a trigger ever claimed (leased, or with a failed try) has
+// begun to go out and is no longer cancelled.
+//
 // # Keys
 //
 // Every key starts with a prefix (WithPrefix, default "elma"); <id> is a
@@ -136,6 +149,9 @@
 //	<prefix>:{dlv}:n:<item>    hash with expiry, the item's count per
 //	                           state, and exp (its expiry, ms)
 //	<prefix>:{dlv}:rp          hash, item -> who hears its report
+//	<prefix>:{dlv}:sb          sorted set, the scheduled announcements
+//	                           waiting: member the announcement id, score
+//	                           its instant (ms)
 //	<prefix>:upd:<update>      string with expiry, a handled platform event
 //	                           ("tg:<update_id>", "dc:i:<interaction id>"):
 //	                           "1" handled, or "p:<token>" claimed by the
@@ -154,9 +170,11 @@
 //	<prefix>:faqq:<id>         string with expiry, JSON {p, l, t}: a
 //	                           question the FAQ answered, until its "Ask
 //	                           a person" button is pressed (store/faq.go)
-//	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at}:
-//	                           a coordinator's announcement awaiting
-//	                           confirmation, then its record
+//	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at,
+//	                           au audience, due instant if scheduled, rp
+//	                           who hears the report}: a coordinator's
+//	                           announcement awaiting confirmation, then
+//	                           its record
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
 //	                           (a random token, so only its holder frees it)
 //	<prefix>:{ix}:n            hash, the course's counters (see Index)

@@ -34,6 +34,7 @@ func (s *Store) dlvTagKey(tag string) string     { return s.prefix + ":{dlv}:t:"
 func (s *Store) dlvReportKey() string            { return s.prefix + ":{dlv}:rp" }
 func (s *Store) dlvStatesKey(item string) string { return s.prefix + ":{dlv}:s:" + item }
 func (s *Store) dlvCountsKey(item string) string { return s.prefix + ":{dlv}:n:" + item }
+func (s *Store) schedListKey() string            { return s.prefix + ":{dlv}:sb" }
 
 func (s *Store) handledKey(update string) string { return s.prefix + ":upd:" + update }
 
