@@ -41,6 +41,11 @@ func (r *request) choice() error {
 			return r.refuse()
 		}
 		return r.broadcastChoice(value)
+	case "sc":
+		if !r.allowed(coordinator) {
+			return r.refuse()
+		}
+		return r.scheduledChoice(value)
 	}
 	r.b.log.Warn("unknown button data", "platform", r.u.Platform, "user", r.u.UserID)
 	return r.say(r.pr.T("answer_forged"))

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,54 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )
-
-// broadcastLife is how long a broadcast may still go out (to those a
-// first run missed) after it was confirmed.
-const broadcastLife = 7 * 24 * time.Hour
-
-// cmdBroadcast previews an announcement: "/broadcast text", or
-// "/broadcast English text || texto en español". Nothing is sent before
-// the coordinator presses Send.
-func (r *request) cmdBroadcast(args string) error {
-	text, ok := bilingual(args)
-	if !ok {
-		return r.say(r.pr.T("broadcast_usage"))
-	}
-	id, err := r.b.cfg.Store.SaveBroadcast(r.ctx, store.Broadcast{Text: text, By: r.p.ID, At: r.now})
-	if err != nil {
-		return err
-	}
-	n, err := r.b.reachable(r.ctx)
-	if err != nil {
-		return err
-	}
-	preview := r.pr.N("broadcast_preview", n, "EN", text.EN, "ES", text.ES)
-	return r.say(preview, []Button{
-		{Label: r.pr.N("button_broadcast_send", n), Data: "bc:send:" + id},
-		{Label: r.pr.T("button_cancel"), Data: "bc:cancel:" + id},
-	})
-}
-
-// bilingual reads "English || español"; one text serves both languages.
-func bilingual(args string) (locales.Text, bool) {
-	en, es, found := strings.Cut(args, "||")
-	en, es = strings.TrimSpace(en), strings.TrimSpace(es)
-	if !found {
-		es = en
-	}
-	return locales.Text{EN: en, ES: es}, en != "" && es != ""
-}
-
-// reachable counts participants with at least one reachable account,
-// from the course's counters: one round trip, whatever the course's size.
-func (b *Bot) reachable(ctx context.Context) (int, error) {
-	c, err := b.cfg.Store.Counts(ctx)
-	return c.EveryoneReachable, err
-}
 
 // cmdAnswer replies to a participant's question and closes it:
 // "/answer s4 The recordings are on the course page."

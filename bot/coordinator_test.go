@@ -128,8 +128,9 @@ func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
 
 	mustContain(t, s.from(ana, "/broadcast Free pizza"), "only course coordinators")
 	got := s.from(chris, "/broadcast The plenary moves to 16:00 || La plenaria pasa a las 16:00")
-	mustContain(t, got, "Preview in English:\nThe plenary moves to 16:00", "Preview in Spanish:\nLa plenaria pasa a las 16:00", "It will go to 4 participants")
-	mustNotContain(t, strings.Join(s.texts(ana), "\n"), "Preview", "plenary moves")
+	mustContain(t, got, "Audience: everyone", "In English, to 3 participants:\nThe plenary moves to 16:00", "In Spanish, to 1 participant:\nLa plenaria pasa a las 16:00", "It will go to 4 participants")
+	mustNotContain(t, got, "same text goes to every language")
+	mustNotContain(t, strings.Join(s.texts(ana), "\n"), "Audience", "plenary moves")
 	send := s.button(chris, "Send to 4 participants")
 	mustContain(t, s.from(ana, "press:"+send), "only course coordinators")
 
@@ -156,7 +157,7 @@ func TestBroadcastReachesEveryoneOnceInTheirLanguage(t *testing.T) {
 	mustContain(t, s.from(chris, "press:bc:send:GONE"), "no longer waiting to be sent")
 
 	// Cancel means cancel: a later Send on the preview sends nothing.
-	s.from(chris, "/broadcast Never mind")
+	mustContain(t, s.from(chris, "/broadcast Never mind"), "Note: the same text goes to every language.")
 	second := s.button(chris, "Send to 4 participants")
 	cancelled := s.messageWith(chris, second)
 	mustContain(t, s.from(chris, "press:"+strings.Replace(second, "send", "cancel", 1)), "Cancelled: nothing was sent.")

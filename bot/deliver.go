@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -302,6 +303,12 @@ func (b *Bot) attempt(ctx context.Context, d store.Delivery) (store.Outcome, tim
 		}
 		o, _, err := b.sendDirect(ctx, msg)
 		return o, time.UnixMilli(msg.Expires), err
+	}
+	if id, ok := strings.CutPrefix(d.Item, store.ScheduledItem); ok {
+		return b.fireScheduled(ctx, id)
+	}
+	if id, ok := strings.CutPrefix(d.Item, broadcastItem); ok {
+		return b.attemptBroadcast(ctx, d, id)
 	}
 	return b.attemptWave(ctx, d)
 }

@@ -86,6 +86,7 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"nudge:", "quiz_nudge"},
 		{"summary", "course_summary"},
 		{broadcastItem, "broadcast"},
+		{store.ScheduledItem, "scheduled_broadcast"},
 		{"qa:", "quiz_question"}, // the first question, after /quiz
 		{"qq:", "quiz_question"}, // the next question, after an answer
 		{"qs:", "quiz_summary"},

@@ -107,20 +107,10 @@ func outcomeIf(err error, o store.Outcome) store.Outcome {
 	return o
 }
 
-// wave finds the send a queued wave item names: a coordinator's
-// announcement, or a send of the course's plan. ok is false when it is
-// gone (the announcement expired, the course was edited).
-func (b *Bot) wave(ctx context.Context, item string) (schedule.Send, bool, error) {
-	if id, ok := strings.CutPrefix(item, broadcastItem); ok {
-		bc, err := b.cfg.Store.Broadcast(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return schedule.Send{}, false, nil
-		}
-		if err != nil {
-			return schedule.Send{}, false, err
-		}
-		return broadcastSend(bc), true, nil
-	}
+// wave finds the send of the course's plan a queued wave item names
+// (announcements take their own path: attemptBroadcast). ok is false
+// when it is gone (the course was edited).
+func (b *Bot) wave(_ context.Context, item string) (schedule.Send, bool, error) {
 	s, ok := b.planned(item)
 	return s, ok, nil
 }

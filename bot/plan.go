@@ -52,7 +52,12 @@ func (b *Bot) planned(id string) (schedule.Send, bool) {
 // broadcastItem prefixes a broadcast's wave item: "bc:<id>".
 const broadcastItem = "bc:"
 
-// broadcastSend is the wave of a confirmed announcement.
+// broadcastSend is the wave of a confirmed announcement, at its
+// scheduled instant if it has one.
 func broadcastSend(bc store.Broadcast) schedule.Send {
-	return schedule.Send{ID: broadcastItem + bc.ID, Kind: schedule.Broadcast, At: bc.At, Expires: bc.At.Add(broadcastLife), Text: bc.Text}
+	at := bc.At
+	if !bc.Due.IsZero() {
+		at = bc.Due
+	}
+	return schedule.Send{ID: broadcastItem + bc.ID, Kind: schedule.Broadcast, At: at, Expires: at.Add(broadcastLife), Text: bc.Text}
 }
