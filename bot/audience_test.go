@@ -114,7 +114,7 @@ func (s *staff) waitCount(chat int64, text string, want int) {
 // unless the audience names a platform.
 type audienceCourse struct {
 	*staff
-	discord                  *recorder
+	discord                   *recorder
 	ana, luis, bea, dave, eve int64
 }
 
