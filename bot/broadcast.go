@@ -87,22 +87,19 @@ func (r *request) sayInputError(err error) error {
 // cohorts people are in (one read of the course's counters).
 func (r *request) readAudience(words []filterWord) (audience, error) {
 	v := vocab{course: r.course(), cohorts: []string{}}
-	for _, f := range words {
-		if f.key != "cohort" {
-			continue
-		}
-		c, err := r.b.cfg.Store.Counts(r.ctx)
-		if err != nil {
-			return audience{}, err
-		}
-		for name := range c.ByCohort {
-			if name != "" {
-				v.cohorts = append(v.cohorts, name)
-			}
-		}
-		slices.Sort(v.cohorts)
-		break
+	if !slices.ContainsFunc(words, func(f filterWord) bool { return f.key == "cohort" }) {
+		return v.read(words)
 	}
+	c, err := r.b.cfg.Store.Counts(r.ctx)
+	if err != nil {
+		return audience{}, err
+	}
+	for name := range c.ByCohort {
+		if name != "" {
+			v.cohorts = append(v.cohorts, name)
+		}
+	}
+	slices.Sort(v.cohorts)
 	return v.read(words)
 }
 
@@ -227,7 +224,8 @@ func (r *request) sendBroadcast(bc store.Broadcast) error {
 func (b *Bot) attemptBroadcast(ctx context.Context, d store.Delivery, id string) (store.Outcome, time.Time, error) {
 	bc, err := b.cfg.Store.Broadcast(ctx, id)
 	if err != nil {
-		return outcomeIf(ignoreNotFound(err), store.Expired), time.Time{}, ignoreNotFound(err)
+		err = ignoreNotFound(err)
+		return outcomeIf(err, store.Expired), b.cfg.Clock.Now().Add(broadcastLife), err
 	}
 	w := broadcastSend(bc)
 	if !b.cfg.Clock.Now().Before(w.Expires) {
@@ -247,7 +245,8 @@ func (b *Bot) attemptBroadcast(ctx context.Context, d store.Delivery, id string)
 	return outcomeOf(err), w.Expires, err
 }
 
-// ignoreNotFound is err, unless it says the thing is gone.
+// ignoreNotFound is err, unless it says the thing is gone. (A passing
+// error reading an announcement is retried as long as one may live.)
 func ignoreNotFound(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

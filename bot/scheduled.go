@@ -225,7 +225,8 @@ func validCode(id string) bool {
 func (b *Bot) fireScheduled(ctx context.Context, id string) (store.Outcome, time.Time, error) {
 	bc, err := b.cfg.Store.Broadcast(ctx, id)
 	if err != nil {
-		return outcomeIf(ignoreNotFound(err), store.Skipped), time.Time{}, ignoreNotFound(err)
+		err = ignoreNotFound(err)
+		return outcomeIf(err, store.Skipped), b.cfg.Clock.Now().Add(broadcastLife), err
 	}
 	w := broadcastSend(bc)
 	a, err := parseAudience(b.Course(), bc.Audience)
