@@ -420,22 +420,36 @@ func (a *audience) narrow(accts []store.Account) []store.Account {
 	})
 }
 
-// audienceSize counts, by language, who in a has an account it can be
-// sent to, at instant at: a paged pass over the participants.
-func (b *Bot) audienceSize(ctx context.Context, a audience, at time.Time) (map[locales.Lang]int, error) {
+// reach is how many an audience reaches: in all, and by language
+// (nil when not counted by language).
+type reach struct {
+	total  int
+	byLang map[locales.Lang]int
+}
+
+// audienceSize counts who in a has an account it can be sent to, at
+// instant at. Everyone is read from the course's counters, one round
+// trip whatever the course's size; a narrower audience takes a paged
+// pass over the participants, counting them by language too.
+func (b *Bot) audienceSize(ctx context.Context, a audience, at time.Time) (reach, error) {
+	if a.everyone() {
+		c, err := b.cfg.Store.Counts(ctx)
+		return reach{total: c.EveryoneReachable}, err
+	}
 	s := b.sieve(ctx, a, at)
-	counts := map[locales.Lang]int{}
+	n := reach{byLang: map[locales.Lang]int{}}
 	err := b.cfg.Store.EachParticipants(ctx, func(ps []store.Participant) error {
 		for i := range ps {
 			p := &ps[i]
 			reachable := slices.ContainsFunc(a.narrow(p.Accounts), func(acct store.Account) bool { return acct.Reachable })
 			if reachable && s.admits(p) {
-				counts[langOf(p)]++
+				n.total++
+				n.byLang[langOf(p)]++
 			}
 		}
 		return nil
 	})
-	return counts, err
+	return n, err
 }
 
 // enqueueAudience queues wave w for everyone in a at instant at, a page

@@ -45,11 +45,11 @@ func (r *request) cmdBroadcast(args string) error {
 	if !ok {
 		return r.say(r.pr.T("broadcast_usage"))
 	}
-	counts, err := r.b.audienceSize(r.ctx, a, r.now)
+	n, err := r.b.audienceSize(r.ctx, a, r.now)
 	if err != nil {
 		return err
 	}
-	if len(counts) == 0 && due.IsZero() {
+	if n.total == 0 && due.IsZero() {
 		return r.say(r.pr.T("audience_empty", "Audience", a.describe(r.pr)))
 	}
 	note, err := r.reportNote()
@@ -60,7 +60,7 @@ func (r *request) cmdBroadcast(args string) error {
 	if bc.ID, err = r.b.cfg.Store.SaveBroadcast(r.ctx, bc); err != nil {
 		return err
 	}
-	return r.previewBroadcast(bc, a, counts)
+	return r.previewBroadcast(bc, a, n)
 }
 
 // bilingual reads "English || español"; one text serves both languages.
@@ -106,7 +106,7 @@ func (r *request) readAudience(words []filterWord) (audience, error) {
 // previewBroadcast shows the coordinator who an announcement is for, how
 // many that is, and the text each language receives, with the buttons
 // that send (or schedule) it or drop it.
-func (r *request) previewBroadcast(bc store.Broadcast, a audience, counts map[locales.Lang]int) error {
+func (r *request) previewBroadcast(bc store.Broadcast, a audience, n reach) error {
 	pr := r.pr
 	lines := []string{pr.T("broadcast_audience", "Audience", a.describe(pr))}
 	if !bc.Due.IsZero() {
@@ -116,16 +116,18 @@ func (r *request) previewBroadcast(bc store.Broadcast, a audience, counts map[lo
 	if len(langs) == 0 {
 		langs = r.course().Languages
 	}
-	total := 0
 	for _, l := range langs {
-		total += counts[l]
-		lines = append(lines, "", pr.N("broadcast_in_lang", counts[l], "Lang", pr.T("lang_"+string(l)), "Text", bc.Text.In(l)))
+		part := pr.T("broadcast_in_lang_all", "Lang", pr.T("lang_"+string(l)), "Text", bc.Text.In(l))
+		if n.byLang != nil {
+			part = pr.N("broadcast_in_lang", n.byLang[l], "Lang", pr.T("lang_"+string(l)), "Text", bc.Text.In(l))
+		}
+		lines = append(lines, "", part)
 	}
 	if len(langs) > 1 && bc.Text.EN == bc.Text.ES {
 		lines = append(lines, "", pr.T("broadcast_same_text"))
 	}
-	lines = append(lines, "", pr.N("broadcast_total", total))
-	send := pr.N("button_broadcast_send", total)
+	lines = append(lines, "", pr.N("broadcast_total", n.total))
+	send := pr.N("button_broadcast_send", n.total)
 	if !bc.Due.IsZero() {
 		if a.byStanding() {
 			lines = append(lines, pr.T("broadcast_counted_now"))
