@@ -20,7 +20,8 @@ import (
 
 // BenchmarkScale fills a throwaway redis-server with each course size
 // of ELMA_SCALE_N (default 1000) through fillDemo, then times what a
-// coordinator waits for: /stats, a broadcast preview, /find, and the
+// coordinator waits for: /stats, a broadcast preview (to everyone, and
+// to an audience judged participant by participant), /find, and the
 // whole course's reminder preview with recipient counts. Sizes given
 // together report side by side:
 //
@@ -61,6 +62,7 @@ func benchScale(b *testing.B, n int) {
 	for range b.N {
 		measure(b, "stats-ms", func() { coord("/stats") })
 		measure(b, "preview-ms", func() { coord("/broadcast Hello everyone") })
+		measure(b, "audience-ms", func() { coord("/broadcast lang:es atrisk notdone:week-6 Hola") })
 		measure(b, "find-ms", func() { coord("/find nunez ana") })
 		sends := schedule.Between(bot.Plan(c), c.Start, c.End.Add(7*24*time.Hour))
 		measure(b, "reminders-ms", func() {
