@@ -27,12 +27,17 @@ type audience struct {
 	tiers     []quiz.Tier
 	notDone   []quiz.ID
 	atRisk    string // "" (no such filter), riskNext, or a tier's name
+	// reminder: a reminder written by a coordinator (/remind), which
+	// goes only to those who keep reminders on. Stored apart from the
+	// filters (store.Broadcast.Reminder).
+	reminder bool
 }
 
 // riskNext aims "at risk" at the next certificate each person can still
 // reach: participation for those without one, then achievement.
 const riskNext = "next"
 
+// everyone reports whether no filter narrows the audience.
 func (a *audience) everyone() bool {
 	return len(a.langs)+len(a.platforms)+len(a.electives)+len(a.cohorts)+len(a.tiers)+len(a.notDone) == 0 && a.atRisk == ""
 }
@@ -289,22 +294,27 @@ func strs[T ~string](s []T) []string {
 	return out
 }
 
-// parseAudience reads an audience stored with an announcement, against
+// audienceOf reads the audience stored with announcement bc, against
 // the course being served.
-func parseAudience(c *course.Course, spec string) (audience, error) {
-	words, rest := takeFilters(spec)
+func audienceOf(c *course.Course, bc store.Broadcast) (audience, error) {
+	words, rest := takeFilters(bc.Audience)
 	if rest != "" {
-		return audience{}, errors.New("bot: malformed stored audience " + spec)
+		return audience{}, errors.New("bot: malformed stored audience " + bc.Audience)
 	}
-	return vocab{course: c}.read(words)
+	a, err := vocab{course: c}.read(words)
+	a.reminder = bc.Reminder
+	return a, err
 }
 
 // describe names the audience for a coordinator: "Spanish · cohort SAMM".
 func (a *audience) describe(pr *locales.Printer) string {
-	if a.everyone() {
+	if a.everyone() && !a.reminder {
 		return pr.T("audience_everyone")
 	}
 	var parts []string
+	if a.reminder {
+		parts = append(parts, pr.T("audience_reminders_on"))
+	}
 	part := func(id string, vals []string) {
 		if len(vals) > 0 {
 			parts = append(parts, pr.T(id, "List", strings.Join(vals, pr.T("audience_or"))))
@@ -351,6 +361,9 @@ func (b *Bot) sieve(ctx context.Context, a audience, at time.Time) *sieve {
 // admits reports whether p is in the audience.
 func (s *sieve) admits(p *store.Participant) bool {
 	a := &s.a
+	if a.reminder && !p.Reminders {
+		return false
+	}
 	if a.everyone() {
 		return true
 	}
@@ -432,7 +445,7 @@ type reach struct {
 // trip whatever the course's size; a narrower audience takes a paged
 // pass over the participants, counting them by language too.
 func (b *Bot) audienceSize(ctx context.Context, a audience, at time.Time) (reach, error) {
-	if a.everyone() {
+	if a.everyone() && !a.reminder {
 		c, err := b.cfg.Store.Counts(ctx)
 		return reach{total: c.EveryoneReachable}, err
 	}

@@ -242,3 +242,27 @@ func (c *audienceCourse) coordinator() store.ParticipantID {
 	}
 	return p.ID
 }
+
+// TestCoordinatorReminderGoesToThoseWithRemindersOn: /remind is headed as
+// a reminder and skips those who turned reminders off, filters or not.
+func TestCoordinatorReminderGoesToThoseWithRemindersOn(t *testing.T) {
+	s := newStaff(t, "2022-10-29T10:00")
+	const ana, luis, quiet = 9801, 9802, 9803
+	s.join(ana, locales.EN, "Europe/Rome", nil, true)
+	s.join(luis, locales.ES, "America/Bogota", nil, true)
+	s.join(quiet, locales.EN, "Europe/Rome", nil, false)
+
+	mustContain(t, s.from(chris, "/remind"), "Send /remind followed by the reminder")
+	mustContain(t, s.from(ana, "/remind Hi"), "only course coordinators")
+	got := s.from(chris, "/remind notdone:week-1 Finish week 1 || Termine la semana 1")
+	mustContain(t, got, "Audience: keeps reminders on · has not finished week-1", "In English, to 1 participant:\nFinish week 1", "It will go to 2 participants")
+	s.from(chris, "press:"+s.button(chris, "Send to 2"))
+	s.waitText(chris, "Announcement finished: delivered to 2")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "Reminder from the course team:\nFinish week 1")
+	mustContain(t, strings.Join(s.texts(luis), "\n"), "Recordatorio del equipo del curso:\nTermine la semana 1")
+	mustNotContain(t, strings.Join(s.texts(quiet), "\n"), "Finish week 1")
+	mustNotContain(t, strings.Join(s.texts(chris), "\n"), "team:\nFinish week 1")
+
+	// To everyone: the coordinator too, if their reminders are on.
+	mustContain(t, s.from(chris, "/remind Webinar today"), "Audience: keeps reminders on", "In English, to 2 participants:", "It will go to 3 participants")
+}

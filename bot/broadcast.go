@@ -31,7 +31,14 @@ type waveReport struct {
 //
 // (see audience.go for the filters). Nothing is sent, or scheduled,
 // before the coordinator presses the button under the preview.
-func (r *request) cmdBroadcast(args string) error {
+func (r *request) cmdBroadcast(args string) error { return r.announce(args, false) }
+
+// cmdRemind is /broadcast for a reminder of the coordinators' own: it
+// is headed as one, and goes only to those who keep reminders on.
+func (r *request) cmdRemind(args string) error { return r.announce(args, true) }
+
+// announce previews an announcement, or a reminder, for confirmation.
+func (r *request) announce(args string, reminder bool) error {
 	due, rest, err := r.takeWhen(args)
 	if err != nil {
 		return r.sayInputError(err)
@@ -41,7 +48,11 @@ func (r *request) cmdBroadcast(args string) error {
 	if err != nil {
 		return r.sayInputError(err)
 	}
+	a.reminder = reminder
 	text, ok := bilingual(rest)
+	if !ok && reminder {
+		return r.say(r.pr.T("remind_usage"))
+	}
 	if !ok {
 		return r.say(r.pr.T("broadcast_usage"))
 	}
@@ -56,7 +67,7 @@ func (r *request) cmdBroadcast(args string) error {
 	if err != nil {
 		return err
 	}
-	bc := store.Broadcast{Text: text, By: r.p.ID, At: r.now, Audience: a.String(), Due: due, Report: note}
+	bc := store.Broadcast{Text: text, By: r.p.ID, At: r.now, Audience: a.String(), Due: due, Report: note, Reminder: reminder}
 	if bc.ID, err = r.b.cfg.Store.SaveBroadcast(r.ctx, bc); err != nil {
 		return err
 	}
@@ -191,7 +202,7 @@ func (r *request) dropDraft(id string) error {
 // asks for a report once it is done. The wave goes through the delivery
 // queue, so a restart resumes it and nobody gets it twice.
 func (r *request) sendBroadcast(bc store.Broadcast) error {
-	a, err := parseAudience(r.course(), bc.Audience)
+	a, err := audienceOf(r.course(), bc)
 	if err != nil {
 		return r.sayInputError(err)
 	}
@@ -237,13 +248,17 @@ func (b *Bot) attemptBroadcast(ctx context.Context, d store.Delivery, id string)
 	if err != nil {
 		return outcomeIf(ignoreNotFound(err), store.Skipped), w.Expires, ignoreNotFound(err)
 	}
-	a, err := parseAudience(b.Course(), bc.Audience)
+	a, err := audienceOf(b.Course(), bc)
 	if err != nil {
 		return store.Failed, w.Expires, err
 	}
 	p.Accounts = a.narrow(p.Accounts)
 	pr := b.cfg.Catalog.Printer(langOf(&p))
-	err = b.sendTo(ctx, &p, pr.T("broadcast_header")+"\n"+w.Text.In(pr.Lang))
+	header := pr.T("broadcast_header")
+	if bc.Reminder {
+		header = pr.T("remind_header")
+	}
+	err = b.sendTo(ctx, &p, header+"\n"+w.Text.In(pr.Lang))
 	return outcomeOf(err), w.Expires, err
 }
 

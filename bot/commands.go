@@ -42,6 +42,7 @@ func commandTable() []commandSpec {
 		{"questions", coordinator, (*request).cmdQuestions},
 		{"answer", coordinator, (*request).cmdAnswer},
 		{"broadcast", coordinator, (*request).cmdBroadcast},
+		{"remind", coordinator, (*request).cmdRemind},
 		{"scheduled", coordinator, (*request).cmdScheduled},
 		{"find", coordinator, (*request).cmdFind},
 		{"essay", coordinator, (*request).cmdEssay},

@@ -148,7 +148,7 @@ func (r *request) listScheduled() error {
 			return err
 		}
 		entries = append(entries, r.pr.T("scheduled_entry", "ID", sc.ID, "When", r.when(sc.Due),
-			"Audience", r.describeStored(bc.Audience), "Text", excerpt(bc.Text.In(r.pr.Lang), excerptLen)))
+			"Audience", r.describeStored(bc), "Text", excerpt(bc.Text.In(r.pr.Lang), excerptLen)))
 		rows = append(rows, []Button{{Label: r.pr.T("button_scheduled_cancel", "ID", sc.ID), Data: "sc:cancel:" + sc.ID}})
 	}
 	if len(entries) == 0 {
@@ -159,10 +159,10 @@ func (r *request) listScheduled() error {
 
 // describeStored names a stored audience; one the course no longer
 // knows shows as stored.
-func (r *request) describeStored(spec string) string {
-	a, err := parseAudience(r.course(), spec)
+func (r *request) describeStored(bc store.Broadcast) string {
+	a, err := audienceOf(r.course(), bc)
 	if err != nil {
-		return spec
+		return bc.Audience
 	}
 	return a.describe(r.pr)
 }
@@ -229,7 +229,7 @@ func (b *Bot) fireScheduled(ctx context.Context, id string) (store.Outcome, time
 		return outcomeIf(err, store.Skipped), b.cfg.Clock.Now().Add(broadcastLife), err
 	}
 	w := broadcastSend(bc)
-	a, err := parseAudience(b.Course(), bc.Audience)
+	a, err := audienceOf(b.Course(), bc)
 	if err != nil {
 		return store.Failed, w.Expires, err
 	}

@@ -25,6 +25,9 @@ type Broadcast struct {
 	Audience string
 	// Due is when a scheduled announcement goes out; zero: when confirmed.
 	Due time.Time
+	// Reminder marks a message written as a reminder: it goes only to
+	// those who keep reminders on.
+	Reminder bool
 	// Report is the caller's note (JSON) of who hears how it went, for
 	// an announcement sent later by whichever process runs then.
 	Report string
@@ -37,6 +40,7 @@ type broadcastJSON struct {
 	At       int64           `json:"at"`
 	Audience string          `json:"au,omitempty"`
 	Due      int64           `json:"due,omitempty"`
+	Reminder bool            `json:"rem,omitempty"`
 	Report   json.RawMessage `json:"rp,omitempty"`
 }
 
@@ -48,7 +52,7 @@ func (s *Store) SaveBroadcast(ctx context.Context, b Broadcast) (string, error) 
 	if b.Text.EN == "" && b.Text.ES == "" {
 		return "", errors.New("store: empty broadcast")
 	}
-	j := broadcastJSON{EN: b.Text.EN, ES: b.Text.ES, By: b.By, At: b.At.UnixMilli(), Audience: b.Audience}
+	j := broadcastJSON{EN: b.Text.EN, ES: b.Text.ES, By: b.By, At: b.At.UnixMilli(), Audience: b.Audience, Reminder: b.Reminder}
 	if b.Report != "" {
 		j.Report = json.RawMessage(b.Report)
 	}
@@ -88,7 +92,7 @@ func (s *Store) Broadcast(ctx context.Context, id string) (Broadcast, error) {
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return Broadcast{}, fmt.Errorf("store: malformed broadcast %q: %w", id, err)
 	}
-	b := Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC(), Audience: j.Audience, Report: string(j.Report)}
+	b := Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC(), Audience: j.Audience, Report: string(j.Report), Reminder: j.Reminder}
 	if j.Due != 0 {
 		b.Due = time.UnixMilli(j.Due).UTC()
 	}

@@ -172,7 +172,8 @@
 //	                           a person" button is pressed (store/faq.go)
 //	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at,
 //	                           au audience, due instant if scheduled, rp
-//	                           who hears the report}: a coordinator's
+//	                           who hears the report, rem true for a
+//	                           reminder}: a coordinator's
 //	                           announcement awaiting confirmation, then
 //	                           its record
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock

@@ -105,7 +105,7 @@ func TestCancelScheduled(t *testing.T) {
 func TestBroadcastKeepsAudienceAndInstant(t *testing.T) {
 	s, _ := testStore(t)
 	ctx := context.Background()
-	in := Broadcast{Text: locales.Text{EN: "Hi", ES: "Hola"}, By: "p1", At: start, Audience: "lang:es tier:none", Due: start.Add(time.Hour), Report: `{"c":"42"}`}
+	in := Broadcast{Text: locales.Text{EN: "Hi", ES: "Hola"}, By: "p1", At: start, Audience: "lang:es tier:none", Due: start.Add(time.Hour), Report: `{"c":"42"}`, Reminder: true}
 	id, err := s.SaveBroadcast(ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestBroadcastKeepsAudienceAndInstant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Audience != in.Audience || !out.Due.Equal(in.Due) || out.Report != in.Report || out.Text != in.Text {
+	if out.Audience != in.Audience || !out.Due.Equal(in.Due) || out.Report != in.Report || out.Text != in.Text || !out.Reminder {
 		t.Errorf("read back %+v, want %+v", out, in)
 	}
 }
