@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 )
@@ -202,14 +203,14 @@ func blank(rec []string) bool {
 }
 
 // cell reads a column of a record: trimmed, and without the quote that
-// our own output puts before a formula-like value (see safeCell).
+// our own output puts before a formula-like value (see gradebook.SafeCell).
 func cell(rec []string, col map[string]int, c string) string {
 	i, ok := col[c]
 	if !ok || i >= len(rec) {
 		return ""
 	}
 	v := strings.TrimSpace(rec[i])
-	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(formulaLeads, v[1]) >= 0 {
+	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(gradebook.FormulaLeads, v[1]) >= 0 {
 		v = v[1:]
 	}
 	return v
