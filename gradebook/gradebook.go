@@ -6,6 +6,9 @@
 package gradebook
 
 import (
+	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/elmabot/elmabot/quiz"
@@ -65,4 +68,28 @@ func Scores(bank *quiz.Bank, answers map[quiz.ID]map[string]store.StoredAnswer) 
 		out[qid] = s
 	}
 	return out
+}
+
+// NewGrade reads one score per rubric part, in rubric order, each a
+// whole number within the part's maximum. By and At are left to the
+// caller.
+func NewGrade(scores []string, note string, rubric []quiz.RubricPart) (store.Grade, error) {
+	if len(scores) != len(rubric) {
+		return store.Grade{}, fmt.Errorf("%d scores for %d rubric parts", len(scores), len(rubric))
+	}
+	g := store.Grade{Parts: map[string]int{}, Note: strings.TrimSpace(note)}
+	for i, part := range rubric {
+		n, err := strconv.Atoi(strings.TrimSpace(scores[i]))
+		if err != nil || n < 0 || n > part.Max {
+			return store.Grade{}, fmt.Errorf("%s: %q is not a whole number from 0 to %d", part.ID, scores[i], part.Max)
+		}
+		g.Parts[part.ID] = n
+		g.Total += n
+	}
+	return g, nil
+}
+
+// SameGrade reports whether b gives what a gave: the same scores and note.
+func SameGrade(a, b store.Grade) bool {
+	return a.Total == b.Total && a.Note == b.Note && maps.Equal(a.Parts, b.Parts)
 }
