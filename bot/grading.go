@@ -41,7 +41,7 @@ func (r *request) cmdGrade(args string) error {
 	if !essay.Submitted {
 		return r.askToRecord(p, g)
 	}
-	return r.grade(p, g, essay.Grade != nil, "gr:"+r.eventKey())
+	return r.grade(p, g, essay.Grade != nil, gradeItem(p.ID, g)+":"+r.eventKey())
 }
 
 // parseGrade reads one score per rubric part, then an optional note.
@@ -182,8 +182,9 @@ func (b *Bot) ImportGrade(ctx context.Context, id store.ParticipantID, g store.G
 	return GradeRecorded, b.queueNotice(ctx, &p, gradeItem(id, g), b.gradeNotice(&p, g, totals, essay.Grade != nil))
 }
 
-// gradeItem names an imported grade's notice by what it says, so that
-// the same grade queued twice reaches the participant once.
+// gradeItem names a grade's notice by what it says, so that the same
+// grade queued twice reaches the participant once (a chat command adds
+// the update it came in).
 func gradeItem(id store.ParticipantID, g store.Grade) string {
 	parts := make([]string, 0, len(g.Parts))
 	for k, v := range g.Parts {
