@@ -23,7 +23,7 @@ func runExport(ctx context.Context, g *globals, fs *flag.FlagSet, args []string)
 	format := fs.String("format", "csv", "file format; csv is the one there is")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	keyFlag := fs.String("key", "email", "grades: the column Moodle identifies users by, email or idnumber; participants without one are left out")
-	rest, err := parseFlags(fs, args, 1)
+	rest, err := verbFlags(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,21 @@ func reportExport(w io.Writer, what string, key gradebook.Key, sum gradebook.Sum
 		more = ", ..."
 	}
 	fmt.Fprintf(w, "left out, without %s in the roster: %d (%s%s)\n", key, sum.UnkeyedCount, strings.Join(ids, ", "), more)
+}
+
+// verbFlags parses flags given before or after a command's first word
+// ("export --out f grades", "export grades --out f"); it returns the word
+// and at most max more arguments.
+func verbFlags(fs *flag.FlagSet, args []string, max int) ([]string, error) {
+	rest, err := parseFlags(fs, args, -1)
+	if err != nil || len(rest) == 0 {
+		return rest, err
+	}
+	more, err := parseFlags(fs, rest[1:], max)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{rest[0]}, more...), nil
 }
 
 // openCourseStore loads the course and opens REDIS_URL with its rules.

@@ -27,7 +27,7 @@ import (
 func runGrades(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
 	submit := fs.Bool("submit", false, "also record as submitted the essays never recorded; without it their lines are refused")
 	by := fs.String("by", "grades import", "the grader's name kept with each grade")
-	rest, err := parseFlags(fs, args, 2)
+	rest, err := verbFlags(fs, args, 1)
 	if err != nil {
 		return err
 	}
