@@ -92,30 +92,45 @@ func Grades(ctx context.Context, src Source, c *course.Course, now time.Time, ke
 		return Summary{}, err
 	}
 	var sum Summary
-	seen := map[store.ParticipantID]bool{} // SSCAN may give an id twice
-	err := src.EachRecords(ctx, func(recs []store.Record) error {
+	err := eachOnce(ctx, src, func(rec *store.Record) error {
+		switch {
+		case rec.Coordinator:
+			return nil
+		case keyOf(rec, key) == "":
+			sum.unkeyed(rec.ID)
+			return nil
+		}
+		sum.Rows++
+		return writeSafe(cw, gradeRow(rec, c, now))
+	})
+	return sum, finish(cw, err)
+}
+
+// eachOnce calls fn with every participant's record once, though the
+// store's pages may give one twice (SSCAN's guarantee is at least once).
+func eachOnce(ctx context.Context, src Source, fn func(*store.Record) error) error {
+	seen := map[store.ParticipantID]bool{}
+	return src.EachRecords(ctx, func(recs []store.Record) error {
 		for i := range recs {
-			rec := &recs[i]
-			if seen[rec.ID] || rec.Coordinator {
+			if seen[recs[i].ID] {
 				continue
 			}
-			seen[rec.ID] = true
-			if keyOf(rec, key) == "" {
-				sum.unkeyed(rec.ID)
-				continue
-			}
-			if err := writeSafe(cw, gradeRow(rec, c, now)); err != nil {
+			seen[recs[i].ID] = true
+			if err := fn(&recs[i]); err != nil {
 				return err
 			}
-			sum.Rows++
 		}
 		return nil
 	})
+}
+
+// finish flushes cw after a pass that ended with err.
+func finish(cw *csv.Writer, err error) error {
 	if err != nil {
-		return sum, err
+		return err
 	}
 	cw.Flush()
-	return sum, cw.Error()
+	return cw.Error()
 }
 
 func (s *Summary) unkeyed(id store.ParticipantID) {

@@ -51,25 +51,11 @@ func Participants(ctx context.Context, src RosterSource, c *course.Course, now t
 	if err != nil {
 		return sum, err
 	}
-	seen := map[store.ParticipantID]bool{}
-	err = src.EachRecords(ctx, func(recs []store.Record) error {
-		for i := range recs {
-			if seen[recs[i].ID] {
-				continue
-			}
-			seen[recs[i].ID] = true
-			if err := writeSafe(cw, participantRow(&recs[i], codes[recs[i].ID], c, now)); err != nil {
-				return err
-			}
-			sum.Rows++
-		}
-		return nil
+	err = eachOnce(ctx, src, func(rec *store.Record) error {
+		sum.Rows++
+		return writeSafe(cw, participantRow(rec, codes[rec.ID], c, now))
 	})
-	if err != nil {
-		return sum, err
-	}
-	cw.Flush()
-	return sum, cw.Error()
+	return sum, finish(cw, err)
 }
 
 // waitingRow is a roster code nobody has redeemed yet.

@@ -75,15 +75,12 @@ func deliver(t *testing.T, st *store.Store, in *inbox) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := locales.NewCatalog()
+	g := &globals{env: Env{Getenv: func(string) string { return "" }}}
+	b, err := g.noticeBot(c, st, clockwork.NewFakeClockAt(time.Date(2022, 11, 30, 9, 5, 0, 0, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := clockwork.NewFakeClockAt(time.Date(2022, 11, 30, 9, 5, 0, 0, time.UTC))
-	b, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("test secret of enough length")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer b.Close()
 	b.Register(in)
 	if err := b.DrainDeliveries(context.Background()); err != nil {
 		t.Fatal(err)
