@@ -36,6 +36,11 @@ func (r *request) choice() error {
 		return r.command(value, "")
 	case "faq":
 		return r.faqChoice(value)
+	case "eg":
+		if !r.allowed(coordinator) {
+			return r.refuse()
+		}
+		return r.gradeChoice()
 	case "bc":
 		if !r.allowed(coordinator) {
 			return r.refuse()

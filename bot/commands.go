@@ -46,6 +46,8 @@ func commandTable() []commandSpec {
 		{"essay", coordinator, (*request).cmdEssay},
 		{"grade", coordinator, (*request).cmdGrade},
 		{"stats", coordinator, (*request).cmdStats},
+		{"participant", coordinator, (*request).cmdParticipant},
+		{"export", coordinator, (*request).cmdExport},
 	}
 }
 

@@ -3,12 +3,18 @@ package bot
 import (
 	"strings"
 
+	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )
 
-// cmdProgress shows the running total against each certificate.
-func (r *request) cmdProgress(string) error {
+// cmdProgress shows the running total against each certificate. A
+// coordinator naming someone ("/progress p12", "/progress lima") sees
+// that participant's record instead.
+func (r *request) cmdProgress(args string) error {
+	if strings.TrimSpace(args) != "" && r.allowed(coordinator) {
+		return r.cmdParticipant(args)
+	}
 	p, err := r.progress()
 	if err != nil {
 		return err
@@ -54,17 +60,11 @@ func (r *request) progress() (quiz.Progress, error) {
 
 // progressOf applies the course's rules to a record at the request's instant.
 func (r *request) progressOf(rec record) quiz.Progress {
-	s := quiz.Standing{
-		Weekly: rec.totals.Weekly, Elective: rec.totals.Elective, Essay: rec.totals.Essay,
-		EssaySubmitted: rec.essay.Submitted, EssayGraded: rec.essay.Grade != nil,
-		Answered: map[quiz.ID]map[string]bool{},
-	}
-	for qid, qs := range rec.answers {
-		s.Answered[qid] = map[string]bool{}
-		for question := range qs {
-			s.Answered[qid][question] = true
-		}
-	}
+	return r.standing(gradebook.Standing(rec.totals, rec.essay, rec.answers))
+}
+
+// standing applies the course's rules to s at the request's instant.
+func (r *request) standing(s quiz.Standing) quiz.Progress {
 	rules := r.course().Rules
 	return rules.Progress(s, &r.course().Bank, r.now)
 }

@@ -59,6 +59,14 @@ type Store interface {
 	KeepBroadcast(ctx context.Context, id string, ttl time.Duration) error
 	DeleteBroadcast(ctx context.Context, id string) (bool, error)
 
+	// Grading, a participant's whole record, and the exports, which
+	// read the course a page at a time.
+	Record(ctx context.Context, id store.ParticipantID) (store.Record, error)
+	EachRecords(ctx context.Context, fn func([]store.Record) error) error
+	EachRosterCodes(ctx context.Context, fn func([]store.RosterCode) error) error
+	SavePendingGrade(ctx context.Context, g store.PendingGrade, ttl time.Duration) (string, error)
+	TakePendingGrade(ctx context.Context, token string) (store.PendingGrade, error)
+
 	DeliveryQueue
 	UpdateLog
 }

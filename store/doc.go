@@ -124,6 +124,8 @@
 //	                           roster without codes finds them again
 //	<prefix>:link:<code>       string with expiry, the participant id;
 //	                           "!<id>" once used
+//	<prefix>:gp:<token>        string with expiry, a grade waiting for the
+//	                           coordinator's confirmation (JSON)
 //	<prefix>:{dlv}:q           sorted set, the delivery queue: member
 //	                           "<item>|<recipient>", score the instant
 //	                           (ms) it is due, or its lease ends
