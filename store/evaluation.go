@@ -152,6 +152,11 @@ func (s *Store) AwaitedEvaluation(ctx context.Context, id ParticipantID) (string
 	return q, s.fail(ctx, "read awaited evaluation question", err)
 }
 
+// EndEvaluationWait ends the participant's wait for a typed answer.
+func (s *Store) EndEvaluationWait(ctx context.Context, id ParticipantID) error {
+	return s.fail(ctx, "end evaluation wait", s.hot(ctx).Del(ctx, s.evAwaitKey(id)).Err())
+}
+
 // EvaluationCounts are the final evaluation's numbers, read from the
 // counters the answer script keeps: one round trip, whatever the number
 // of participants.
