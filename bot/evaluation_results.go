@@ -90,6 +90,13 @@ func (b *Bot) EvaluationReport(ctx context.Context, texts bool) (rep EvaluationR
 	return NewEvaluationReport(ev, res), true, nil
 }
 
+// The store counts as many points as the course's scale has: a change
+// to one must be made to the other (this fails to compile otherwise).
+var (
+	_ [course.ScaleSize - store.RatingScale]struct{}
+	_ [store.RatingScale - course.ScaleSize]struct{}
+)
+
 // shownAnswers is how many typed answers per question /evaluation
 // results shows: the latest; /evaluation answers <id> lists them all.
 const shownAnswers = 3
