@@ -183,12 +183,12 @@ func TestEvaluationForgedButtons(t *testing.T) {
 	h.say("bob", "/register Bob Smith")
 	ana, bob := h.participant("ana").ID, h.participant("bob").ID
 	for name, data := range map[string]string{
-		"someone else's":  bot.SignEvalForTest(h.bot, ana, "overall", 5),
-		"rating 6":        bot.SignEvalForTest(h.bot, bob, "overall", 6),
-		"skip a rating":   bot.SignEvalForTest(h.bot, bob, "overall", 0),
-		"rate open":       bot.SignEvalForTest(h.bot, bob, "improve", 3),
-		"unknown":         bot.SignEvalForTest(h.bot, bob, "nope", 3),
-		"bad mac":         "ev:overall:5:AAAAAAAAAAAAAAAA",
+		"someone else's": bot.SignEvalForTest(h.bot, ana, "overall", 5),
+		"rating 6":       bot.SignEvalForTest(h.bot, bob, "overall", 6),
+		"skip a rating":  bot.SignEvalForTest(h.bot, bob, "overall", 0),
+		"rate open":      bot.SignEvalForTest(h.bot, bob, "improve", 3),
+		"unknown":        bot.SignEvalForTest(h.bot, bob, "nope", 3),
+		"bad mac":        "ev:overall:5:AAAAAAAAAAAAAAAA",
 	} {
 		mustContain(t, h.press("bob", data), "That button is not valid for you")
 		if rep := h.evaluationReport(); rep.Respondents != 0 {
