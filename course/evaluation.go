@@ -118,15 +118,11 @@ func (l *loader) evaluation(c *Course) *Evaluation {
 // evalWindow sets when answers are taken: it cannot open before the
 // course starts (it may, and usually does, close after the course ends).
 func (l *loader) evalWindow(c *Course, ef *evaluationFile, e *Evaluation) {
-	opens, ok1 := l.localStamp(evaluationName, ef.Line, c.Location, ef.Opens, "opens")
-	closes, ok2 := l.localStamp(evaluationName, ef.Line, c.Location, ef.Closes, "closes")
-	if !ok1 || !ok2 {
+	opens, closes, ok := l.span(evaluationName, ef.Line, c.Location, ef.Opens, ef.Closes, "")
+	if !ok {
 		return
 	}
 	e.Opens, e.Closes = opens, closes
-	if !closes.After(opens) {
-		l.probs.Add(l.name(evaluationName), int(ef.Line), "closes (%s) is not after opens (%s)", ef.Closes, ef.Opens)
-	}
 	if opens.Before(c.Start) {
 		l.probs.Add(l.name(evaluationName), int(ef.Line), "opens (%s) is before the course starts (%s)", ef.Opens, day(c.Start, c.Location))
 	}

@@ -5,54 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/elmabot/elmabot/bot"
-	"github.com/elmabot/elmabot/bot/discord/discordtest"
-	"github.com/elmabot/elmabot/bot/internal/fakeclock"
-	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
-	"github.com/elmabot/elmabot/store"
-	"github.com/elmabot/elmabot/store/storetest"
 )
 
 // TestEvaluationOverDiscord answers the final evaluation in a DM with the
 // real core and store: rating buttons (one pressed twice counts once),
 // then an open question answered by a typed message.
 func TestEvaluationOverDiscord(t *testing.T) {
-	clock := start()
-	clock.Advance(fakeclock.Turin(t, "2022-12-06T10:00").Sub(clock.Now()))
-	rd := storetest.Start(t)
-	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
-	core.Register(a)
-	menus := map[string][]bot.CommandInfo{"en": core.Commands("en"), "es": core.Commands("es")}
-	if err := a.SetCommands(context.Background(), menus); err != nil {
-		t.Fatal(err)
-	}
-	startRun(t, a, core)
-	dm := srv.DMChannel(ana)
-	seen := 0
-	next := func(n int) []discordtest.Message {
-		t.Helper()
-		msgs := srv.AwaitMessages(dm, seen+n)
-		out := msgs[seen:]
-		seen = len(msgs)
-		return out
-	}
-	ev := c.Evaluation
+	d := newDMCourse(t, "2022-12-06T10:00")
+	srv, dm, next, st := d.srv, d.dm, d.next, d.store
+	ev := d.course.Evaluation
 
 	srv.PushCommand(ana, "register", "Ana Kovač", "en-US")
 	next(1)

@@ -25,7 +25,7 @@ func TestCheckBadEvaluation(t *testing.T) {
 	}
 	file := filepath.Join(dir, "evaluation.yaml")
 	for _, want := range []string{
-		file + ":1: closes (2022-09-30T10:00) is not after opens (2022-10-01T10:00)",
+		file + ":1: closes (2022-09-30T10:00) before it opens (2022-10-01T10:00)",
 		file + ":8: scale label 3: missing es translation",
 		file + `:14: duplicate evaluation question id "overall" (first at line 11)`,
 		file + `:17: question stars: unknown kind "stars" (rating or open)`,
