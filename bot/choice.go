@@ -18,6 +18,8 @@ func (r *request) choice() error {
 	switch kind {
 	case "a":
 		return r.answerButton(r.u.Choice)
+	case "ev":
+		return r.evaluationButton()
 	case "q":
 		answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
 		if err != nil {

@@ -39,6 +39,7 @@ func commandTable() []commandSpec {
 		{"name", participant, (*request).cmdName},
 		{"link", participant, (*request).cmdLink},
 		{"human", participant, (*request).cmdHuman},
+		{"evaluation", participant, (*request).cmdEvaluation},
 		{"questions", coordinator, (*request).cmdQuestions},
 		{"answer", coordinator, (*request).cmdAnswer},
 		{"broadcast", coordinator, (*request).cmdBroadcast},

@@ -92,6 +92,10 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"ans:", "support_answer"},
 		{"gr:", "grade"},
 		{"rp:", "report"},
+		{"ea:", "evaluation_question"}, // the first, after /evaluation
+		{"eq:", "evaluation_question"}, // the next, after an answer
+		{"ed:", "evaluation_thanks"},
+		{evaluationItem, "evaluation_invite"},
 	}
 }
 

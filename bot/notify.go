@@ -161,6 +161,11 @@ func (b *Bot) concerns(p *store.Participant, s *schedule.Send) bool {
 	if s.Kind == schedule.Broadcast || s.Kind == schedule.CourseSummary {
 		return true
 	}
+	if s.Kind == schedule.EvaluationOpens {
+		// Reminders on or off, like the course summary; the answers
+		// are not read here, so who already answered is counted too.
+		return !p.Created.After(s.At) && !p.Coordinator
+	}
 	if p.Created.After(s.At) || !p.Reminders {
 		return false
 	}
@@ -246,6 +251,8 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 	case schedule.Broadcast:
 		// Announcements reach everyone, reminders on or off.
 		return pr.T("broadcast_header") + "\n" + s.Text.In(pr.Lang), nil
+	case schedule.EvaluationOpens:
+		return b.evaluationInvite(ctx, p, pr, own)
 	case schedule.CourseSummary:
 		r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 		prog, err := r.progress()

@@ -24,7 +24,8 @@ func Plan(c *course.Course) []schedule.Send {
 			rem.Offsets = append(rem.Offsets, off)
 		}
 	}
-	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: rem, NudgeBefore: NudgeBefore, CourseEnd: c.End})
+	plan := schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: rem, NudgeBefore: NudgeBefore, CourseEnd: c.End})
+	return withEvaluation(plan, c.Evaluation)
 }
 
 // planIndex is the plan of one course by send id.

@@ -161,6 +161,9 @@ func (r *request) pollAnswer() error {
 	if err != nil {
 		return err
 	}
+	if ref.Quiz == evaluationRef {
+		return r.evaluationVote(ref.Question)
+	}
 	// The platform has already shown right or wrong and the explanation.
 	return r.answer(answerData{Quiz: ref.Quiz, Question: ref.Question, Option: r.u.Poll.Options[0]}, false)
 }

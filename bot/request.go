@@ -160,6 +160,9 @@ func (r *request) dispatch() error {
 	case strings.TrimSpace(r.u.Text) == "":
 		return nil
 	}
+	if handled, err := r.evaluationText(); handled || err != nil {
+		return err
+	}
 	return r.freeText()
 }
 

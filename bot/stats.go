@@ -29,7 +29,11 @@ func (r *request) cmdStats(string) error {
 	if err != nil {
 		return err
 	}
-	return r.say(r.renderNumbers(n))
+	ev, err := r.evaluationStatsLine()
+	if err != nil {
+		return err
+	}
+	return r.say(strings.TrimSpace(r.renderNumbers(n) + "\n" + ev))
 }
 
 // numbers reads the course's counters (store.Counts): one round trip,

@@ -69,6 +69,7 @@ type Store interface {
 
 	DeliveryQueue
 	UpdateLog
+	EvaluationStore
 }
 
 // DeliveryQueue is the durable delivery path's storage (see store/doc.go).

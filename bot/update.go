@@ -91,6 +91,10 @@ type QuizPoll struct {
 	// CloseAt is when the quiz closes; platforms that can close a poll at
 	// a date may use it.
 	CloseAt time.Time
+	// Survey asks for an opinion (a rating) rather than a right answer:
+	// a regular poll where the platform has polls, taking one vote that
+	// cannot be changed. Correct and Explanation are then unused.
+	Survey bool
 }
 
 // PollRef identifies the question a poll asks and to whom.

@@ -37,6 +37,9 @@ type Course struct {
 	Agenda     schedule.Agenda
 	Bank       quiz.Bank
 	FAQ        []FAQEntry
+	// Evaluation is the final questionnaire; nil when the course has
+	// no evaluation.yaml.
+	Evaluation *Evaluation
 
 	// sources locates each question in its file, for Warnings.
 	sources map[string]source

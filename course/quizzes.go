@@ -115,19 +115,27 @@ func (l *loader) quizKind(c *Course, file string, qf *quizFile) {
 
 // window sets when the quiz takes answers; it must lie within the course.
 func (l *loader) window(c *Course, file string, qf *quizFile, q *quiz.Quiz) {
-	opens, ok1 := l.localStamp(file, qf.Line, c.Location, qf.Opens, "opens")
-	closes, ok2 := l.localStamp(file, qf.Line, c.Location, qf.Closes, "closes")
-	if !ok1 || !ok2 {
+	opens, closes, ok := l.span(file, qf.Line, c.Location, qf.Opens, qf.Closes, "quiz "+qf.ID+": ")
+	if !ok {
 		return
 	}
 	q.Opens, q.Closes = opens, closes
-	if !closes.After(opens) {
-		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: closes (%s) before it opens (%s)", qf.ID, qf.Closes, qf.Opens)
-	}
 	if opens.Before(c.Start) || closes.After(c.End) {
 		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: window %s to %s is outside the course (%s to %s)",
 			qf.ID, qf.Opens, qf.Closes, day(c.Start, c.Location), day(c.End.Add(-time.Second), c.Location))
 	}
+}
+
+// span reads a window's opens and closes, local stamps in loc; ok is
+// false when either cannot be read. A window that closes before it
+// opens is reported, what prefixing the problem.
+func (l *loader) span(file string, line Line, loc *time.Location, opens, closes, what string) (o, c time.Time, ok bool) {
+	o, ok1 := l.localStamp(file, line, loc, opens, "opens")
+	c, ok2 := l.localStamp(file, line, loc, closes, "closes")
+	if ok1 && ok2 && !c.After(o) {
+		l.probs.Add(l.name(file), int(line), "%scloses (%s) before it opens (%s)", what, closes, opens)
+	}
+	return o, c, ok1 && ok2
 }
 
 func (l *loader) questions(file string, qf *quizFile) []quiz.Question {

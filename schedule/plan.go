@@ -20,6 +20,8 @@ const (
 	QuizNudge     SendKind = "quiz-nudge" // quizzes close soon and are unfinished
 	CourseSummary SendKind = "summary"    // the course is over: where you stand
 	Broadcast     SendKind = "broadcast"  // a coordinator's announcement
+	// EvaluationOpens invites participants to the final evaluation.
+	EvaluationOpens SendKind = "evaluation"
 )
 
 // Send is one planned message wave. ID is stable across replans, so the

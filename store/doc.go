@@ -159,6 +159,17 @@
 //	<prefix>:bc:<id>           string with expiry, JSON {en, es, by, at}:
 //	                           a coordinator's announcement awaiting
 //	                           confirmation, then its record
+//	<prefix>:{ev}:a            hash, "<id>:<question>" -> the final
+//	                           evaluation's answer: "1".."5" a rating,
+//	                           "t" typed (the text is in {ev}:t), "s" skipped
+//	<prefix>:{ev}:p            hash, id -> questions of it answered
+//	<prefix>:{ev}:n            hash, the evaluation's counters:
+//	                           "<question>:<1..5|t|s>" answers of each
+//	                           kind, done (participants who answered all)
+//	<prefix>:{ev}:t            list of JSON {p, q, l, t, at}: typed
+//	                           answers, oldest first
+//	<prefix>:{ev}:w:<id>       string with expiry, the open question the
+//	                           participant's next message answers
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
 //	                           (a random token, so only its holder frees it)
 //	<prefix>:{ix}:n            hash, the course's counters (see Index)
@@ -166,6 +177,16 @@
 //	                           the name index, searched by prefix
 //	<prefix>:{ix}:c            hash, id -> the state last applied to the
 //	                           index: its version, then its tokens
+//
+// # Final evaluation
+//
+// The evaluation's answers and counters share the hash tag {ev}, so one
+// script (eval_answer.lua) records an answer only if the participant
+// has none for that question and bumps the counters with it: a vote
+// delivered twice, or pressed on two replicas at once, counts once, and
+// the results are read from the counters (EvaluationCounts), not from a
+// pass over the answers. At course scale (a few thousand answers) one
+// slot holds them easily.
 //
 // # Index
 //

@@ -44,6 +44,14 @@ func (s *Store) leaseFenceKey(name string) string { return s.prefix + ":{lease:"
 
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
 
+// The final evaluation's keys share the hash tag {ev}: its answer script
+// records an answer and bumps the course-wide counters at once.
+func (s *Store) evAnswersKey() string               { return s.prefix + ":{ev}:a" }
+func (s *Store) evAnsweredKey() string              { return s.prefix + ":{ev}:p" }
+func (s *Store) evCountsKey() string                { return s.prefix + ":{ev}:n" }
+func (s *Store) evTextsKey() string                 { return s.prefix + ":{ev}:t" }
+func (s *Store) evAwaitKey(id ParticipantID) string { return s.prefix + ":{ev}:w:" + string(id) }
+
 func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }
 func (s *Store) supportKey() string       { return s.prefix + ":{support}:q" }
 func (s *Store) supportOpenKey() string   { return s.prefix + ":{support}:open" }

@@ -35,7 +35,7 @@ const (
 )
 
 // Send delivers a reply through the outbox: a quiz question as a native,
-// non-anonymous quiz poll, anything else as plain text (no parse mode, so
+// non-anonymous quiz poll (a survey question as a regular poll), anything else as plain text (no parse mode, so
 // whatever a user typed is shown as typed) with its buttons as an inline
 // keyboard. A text longer than Telegram takes is split at line breaks,
 // the buttons going under the last part.
@@ -228,7 +228,7 @@ func (a *Adapter) sendQuiz(ctx context.Context, chatID int64, q *bot.QuizPoll) (
 }
 
 // quizParams builds sendPoll as Bot API 10.1 has it: options as
-// InputPollOption objects, a quiz that is not anonymous (so answers come
+// InputPollOption objects, a quiz (or a survey's regular poll) that is not anonymous (so answers come
 // back as poll_answer updates naming the person), the correct option in
 // correct_option_ids. Telegram keeps the correct option to itself for
 // showing it; the core keeps its own copy, keyed by the poll id.
@@ -236,7 +236,7 @@ func (a *Adapter) quizParams(chatID int64, q *bot.QuizPoll) (tgbotapi.Params, er
 	if n := len(q.Options); n < 1 || n > maxOptions {
 		return nil, fmt.Errorf("telegram: a quiz takes 1-%d options, not %d", maxOptions, n)
 	}
-	if q.Correct < 0 || q.Correct >= len(q.Options) {
+	if !q.Survey && (q.Correct < 0 || q.Correct >= len(q.Options)) {
 		return nil, fmt.Errorf("telegram: correct option %d out of range", q.Correct)
 	}
 	question := a.clip("question", q.Question, maxQuestion)
@@ -254,19 +254,36 @@ func (a *Adapter) quizParams(chatID int64, q *bot.QuizPoll) (tgbotapi.Params, er
 		"chat_id":      strconv.FormatInt(chatID, 10),
 		"question":     question,
 		"is_anonymous": "false",
-		"type":         "quiz",
 	}
 	if err := p.AddInterface("options", options); err != nil {
 		return nil, err
 	}
-	if err := p.AddInterface("correct_option_ids", []int{q.Correct}); err != nil {
+	if err := a.pollKind(p, q); err != nil {
 		return nil, err
 	}
-	p.AddNonEmpty("explanation", a.clip("explanation", explanationLines(q.Explanation), maxExplanation))
 	if d := q.CloseAt.Sub(a.clock.Now()); !q.CloseAt.IsZero() && d >= closeDateMin && d <= closeDateMax {
 		p["close_date"] = strconv.FormatInt(q.CloseAt.Unix(), 10)
 	}
 	return p, nil
+}
+
+// pollKind makes p a quiz with its correct option and explanation, or,
+// for a survey question, a regular poll taking one vote that cannot be
+// changed: the core keeps the first vote (regular polls allow revoting
+// unless told otherwise).
+func (a *Adapter) pollKind(p tgbotapi.Params, q *bot.QuizPoll) error {
+	if q.Survey {
+		p["type"] = "regular"
+		p["allows_multiple_answers"] = "false"
+		p["allows_revoting"] = "false"
+		return nil
+	}
+	p["type"] = "quiz"
+	if err := p.AddInterface("correct_option_ids", []int{q.Correct}); err != nil {
+		return err
+	}
+	p.AddNonEmpty("explanation", a.clip("explanation", explanationLines(q.Explanation), maxExplanation))
+	return nil
 }
 
 // explanationLines keeps the two line feeds Telegram allows in an

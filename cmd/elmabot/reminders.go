@@ -109,6 +109,8 @@ func previewOf(c *course.Course, s schedule.Send) previewRow {
 		r.Audience = "those who have not finished these quizzes"
 	case schedule.CourseSummary:
 		r.Audience = "everyone"
+	case schedule.EvaluationOpens:
+		r.Audience = "participants who have not completed the evaluation"
 	}
 	return r
 }
