@@ -92,6 +92,7 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"ans:", "support_answer"},
 		{"gr:", "grade"},
 		{"rp:", "report"},
+		{channelItem, "channel_post"},
 	}
 }
 

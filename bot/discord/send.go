@@ -36,6 +36,9 @@ func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if r.ChatID == "" {
 		return bot.Sent{}, errors.New("discord: reply without a channel")
 	}
+	if role, channel, ok := parseRoleChat(r.ChatID); ok {
+		return a.sendCalling(ctx, role, channel, r.Text)
+	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, r.ChatID, r.Text, r.Buttons)
 	}
@@ -122,6 +125,9 @@ func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo
 		}
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
+	}
+	if _, _, ok := parseIxChat(chat); ok {
+		return a.postInteraction(ctx, chat, text, comps)
 	}
 	msg := &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()}
 	var m *discordgo.Message
