@@ -168,3 +168,13 @@ func choicesOf(data map[string]any) []Choice {
 	}
 	return out
 }
+
+// AddChannel makes a text channel of the guild the bot may post in
+// (an announcements channel), before anyone wrote there.
+func (s *Server) AddChannel(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.messages[channelID]; !ok {
+		s.messages[channelID] = nil
+	}
+}
