@@ -47,7 +47,7 @@ func newCourseServer(t *testing.T, now string, discordClock clockwork.Clock) *co
 	rd := storetest.Start(t)
 	opts := rd.Client().Options()
 	opts.ReadTimeout = 10 * time.Second // outlasts the pause of the slow-Redis test
-	opts.MaintNotificationsConfig = nil  // the first client's; this one makes its own
+	opts.MaintNotificationsConfig = nil // the first client's; this one makes its own
 	client := redis.NewClient(opts)
 	t.Cleanup(func() { _ = client.Close() })
 	st := store.New(client, store.WithPrefix(rd.Prefix))
