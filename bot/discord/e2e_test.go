@@ -8,8 +8,6 @@ import (
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
-	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
@@ -24,18 +22,7 @@ func TestCourseOverDiscord(t *testing.T) {
 	clock.Advance(fakeclock.Turin(t, "2022-10-29T10:00").Sub(clock.Now()))
 	rd := storetest.Start(t)
 	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	core := newCore(t, clock, st)
 	srv := discordtest.NewServer(t, clock)
 	a := newAdapter(t, srv, clock)
 	core.Register(a)

@@ -51,20 +51,7 @@ func newCourseServer(t *testing.T, now string, discordClock clockwork.Clock) *co
 	client := redis.NewClient(opts)
 	t.Cleanup(func() { _ = client.Close() })
 	st := store.New(client, store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	coreClock := clockwork.NewFakeClockAt(fakeclock.Turin(t, now))
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: coreClock, Secret: []byte("discord guild end-to-end secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = core.Close() })
+	core := newCore(t, clockwork.NewFakeClockAt(fakeclock.Turin(t, now)), st)
 	srv := discordtest.NewServer(t, discordClock)
 	a := newAdapter(t, srv, discordClock, func(cfg *discord.Config) {
 		cfg.Server = discord.Server{
@@ -79,7 +66,26 @@ func newCourseServer(t *testing.T, now string, discordClock clockwork.Clock) *co
 		t.Fatal(err)
 	}
 	startRun(t, a, core)
-	return &courseServer{core: core, store: st, rd: rd, srv: srv, a: a, plan: bot.Plan(c)}
+	return &courseServer{core: core, store: st, rd: rd, srv: srv, a: a, plan: bot.Plan(core.Course())}
+}
+
+// newCore is the real core serving the built-in course, on st.
+func newCore(t *testing.T, clock clockwork.Clock, st *store.Store) *bot.Bot {
+	t.Helper()
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = core.Close() })
+	return core
 }
 
 // command runs a slash command in the lobby and returns the private

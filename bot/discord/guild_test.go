@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
@@ -16,19 +18,27 @@ import (
 // coordRole is the course server's coordinators' role in these tests.
 const coordRole = "4000000000000000001"
 
+// echoInServer runs an adapter for the course server, its commands
+// registered, with an echo giving replies messages an update.
+func echoInServer(t *testing.T, replies int) (*clockwork.FakeClock, *discordtest.Server, *discord.Adapter, *echo) {
+	t.Helper()
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	a := newAdapter(t, srv, clock, inServer)
+	registered(t, a)
+	e := newEcho(a, clock, srv)
+	e.replies = replies
+	startRun(t, a, e)
+	return clock, srv, a, e
+}
+
 // inServer configures the adapter for the fake's course server.
 func inServer(c *discord.Config) {
 	c.Server = discord.Server{Guild: discordtest.GuildID, CoordinatorRole: coordRole}
 }
 
 func TestServerCommandIsAnsweredPrivatelyInTheChannel(t *testing.T) {
-	clock := start()
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock, inServer)
-	registered(t, a)
-	e := newEcho(a, clock, srv)
-	e.replies = 2
-	startRun(t, a, e)
+	_, srv, _, e := echoInServer(t, 2)
 
 	id := srv.PushGuildCommand(lobby, ana, "quiz", "week-1", "es-ES")
 	msgs := srv.AwaitMessages(lobby, 2)
@@ -60,12 +70,7 @@ func TestServerCommandIsAnsweredPrivatelyInTheChannel(t *testing.T) {
 }
 
 func TestServerRepliesFollowUpForFifteenMinutesThenGoToTheDM(t *testing.T) {
-	clock := start()
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock, inServer)
-	registered(t, a)
-	e := newEcho(a, clock, srv)
-	startRun(t, a, e)
+	clock, srv, a, e := echoInServer(t, 1)
 	srv.PushGuildCommand(lobby, ana, "quiz", "", "en-GB")
 	srv.AwaitMessages(lobby, 1)
 	e.awaitReturned(t, 1)
@@ -167,12 +172,7 @@ func TestElectivesListInTheServerIsEditedThroughTheToken(t *testing.T) {
 }
 
 func TestCoordinatorRoleIsVouchedForInTheServerOnly(t *testing.T) {
-	clock := start()
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock, inServer)
-	registered(t, a)
-	e := newEcho(a, clock, srv)
-	startRun(t, a, e)
+	_, srv, _, e := echoInServer(t, 1)
 	srv.SetRoles(ana, "4000000000000000777", coordRole)
 	srv.SetRoles(bob, "4000000000000000777")
 

@@ -28,19 +28,7 @@ func TestRunSetsUpTheCourseServer(t *testing.T) {
 		"ELMA_DISCORD_ELECTIVE_CHANNEL": "3000000000000000010", "ELMA_DISCORD_ANNOUNCE_CHANNEL": "3000000000000000020",
 		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length", "ELMA_HTTP": freeAddr(t), "ELMA_LOG": "text",
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &syncBuffer{}
-	done := make(chan int)
-	go func() {
-		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
-		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	}()
+	logs, stop := runInBackground(t, env, "2022-10-21T17:00")
 
 	dc.Await("PUT /applications/{application_id}/guilds/{guild_id}/commands", 1)
 	id := dc.PushGuildCommand("3000000000000000001", "5005", "register", "Ana Lima", "en-GB")
@@ -62,9 +50,31 @@ func TestRunSetsUpTheCourseServer(t *testing.T) {
 		!strings.Contains(u.Query().Get("scope"), "applications.commands") || perms&(1<<28) == 0 || perms&(1<<33) == 0 {
 		t.Errorf("invite %s: want the app, the server, the commands scope, Manage Roles and Manage Events", u)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := stop(); code != 0 {
 		t.Errorf("run exited %d", code)
+	}
+}
+
+// runInBackground runs `elmabot --now now run` with env until stop,
+// which returns its exit code; the logs are shown if the test fails.
+func runInBackground(t *testing.T, env map[string]string, now string) (logs *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
+		done <- Main(ctx, []string{"--now", now, "run"}, e)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	return logs, func() int {
+		cancel()
+		return <-done
 	}
 }
 

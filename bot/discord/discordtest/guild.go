@@ -114,27 +114,6 @@ func option(c Command, name string) (CommandOption, bool) {
 	return CommandOption{}, false
 }
 
-// putGuildCommands replaces the guild's commands.
-func (s *Server) putGuildCommands(w http.ResponseWriter, req Request) {
-	if req.Params["application_id"] != AppID {
-		writeError(w, http.StatusForbidden, 50001, "Missing Access")
-		return
-	}
-	guild := req.Params["guild_id"]
-	if guild != GuildID && guild != OtherGuildID {
-		writeError(w, http.StatusNotFound, 10004, "Unknown Guild")
-		return
-	}
-	cmds, ok := decodeCommands(w, req)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	s.guildCmds[guild] = s.register(cmds)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, cmds)
-}
-
 // memberRole gives a member a role (PUT) or takes it away (DELETE).
 // Only the users the test knows are members.
 func (s *Server) memberRole(w http.ResponseWriter, req Request) {

@@ -37,12 +37,11 @@ func (s *Server) serve(w http.ResponseWriter, req Request) {
 		s.followup(w, req)
 	case "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}":
 		s.editFollowup(w, req)
-	case "PUT /applications/{application_id}/commands":
+	case "PUT /applications/{application_id}/commands",
+		"PUT /applications/{application_id}/guilds/{guild_id}/commands":
 		s.putCommands(w, req)
 	case "GET /applications/{application_id}/commands":
 		s.getCommands(w, req)
-	case "PUT /applications/{application_id}/guilds/{guild_id}/commands":
-		s.putGuildCommands(w, req)
 	case "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
 		"DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}":
 		s.memberRole(w, req)
@@ -276,9 +275,15 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, req Request) (*intera
 	return in, true
 }
 
+// putCommands replaces the global commands, or a guild's.
 func (s *Server) putCommands(w http.ResponseWriter, req Request) {
 	if req.Params["application_id"] != AppID {
 		writeError(w, http.StatusForbidden, 50001, "Missing Access")
+		return
+	}
+	guild, inGuild := req.Params["guild_id"]
+	if inGuild && guild != GuildID && guild != OtherGuildID {
+		writeError(w, http.StatusNotFound, 10004, "Unknown Guild")
 		return
 	}
 	cmds, ok := decodeCommands(w, req)
@@ -286,7 +291,11 @@ func (s *Server) putCommands(w http.ResponseWriter, req Request) {
 		return
 	}
 	s.mu.Lock()
-	s.commands = s.register(cmds)
+	if inGuild {
+		s.guildCmds[guild] = s.register(cmds)
+	} else {
+		s.commands = s.register(cmds)
+	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, cmds)
 }
