@@ -67,13 +67,16 @@ func (r *request) command(name, args string) error {
 	return r.say(r.pr.T("unknown_command", "Name", name))
 }
 
-// allowed reports whether the sender holds role.
+// allowed reports whether the sender holds role. A coordinator is on
+// the roster as one, or holds the platform's staff role (Update.Staff);
+// either way they have a participant's record, which coordinator tools
+// act under.
 func (r *request) allowed(need role) bool {
 	switch need {
 	case participant:
 		return r.p != nil
 	case coordinator:
-		return r.p != nil && r.p.Coordinator
+		return r.p != nil && (r.p.Coordinator || r.u.Staff)
 	}
 	return true
 }
@@ -88,13 +91,22 @@ func (r *request) refuse() error {
 
 // Commands lists the commands a participant sees in menus, in lang.
 func (b *Bot) Commands(lang string) []CommandInfo {
+	var out []CommandInfo
+	for _, c := range b.AllCommands(lang) {
+		if !c.Staff {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// AllCommands lists every command in lang, the coordinators' marked
+// Staff, for platforms that can hide those from participants.
+func (b *Bot) AllCommands(lang string) []CommandInfo {
 	pr := b.cfg.Catalog.Printer(hintLang(lang))
 	var out []CommandInfo
 	for _, c := range commandTable() {
-		if c.role == coordinator {
-			continue
-		}
-		out = append(out, CommandInfo{Name: c.name, Description: pr.T("cmd_" + c.name)})
+		out = append(out, b.commandInfo(pr, c))
 	}
 	return out
 }

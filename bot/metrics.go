@@ -96,6 +96,7 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"eq:", "evaluation_question"}, // the next, after an answer
 		{"ed:", "evaluation_thanks"},
 		{evaluationItem, "evaluation_invite"},
+		{channelItem, "channel_post"},
 	}
 }
 

@@ -66,6 +66,9 @@ func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 	if added > 0 {
 		b.log.Info("wave queued", "send", s.ID, "recipients", added)
 	}
+	if err == nil {
+		err = b.enqueueChannels(ctx, s)
+	}
 	return added, err
 }
 

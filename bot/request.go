@@ -117,9 +117,14 @@ func (r *request) setLang() {
 	r.pr = r.b.cfg.Catalog.Printer(lang)
 }
 
-// account is the sender's account as the store knows it.
+// account is the sender's account as the store knows it: its chat is
+// the private one, even when the update came from a shared channel.
 func (r *request) account() store.Account {
-	return store.Account{Platform: store.Platform(r.u.Platform), UserID: r.u.UserID, ChatID: r.u.ChatID, Reachable: true}
+	chat := r.u.ChatID
+	if r.u.DirectChat != "" {
+		chat = r.u.DirectChat
+	}
+	return store.Account{Platform: store.Platform(r.u.Platform), UserID: r.u.UserID, ChatID: chat, Reachable: true}
 }
 
 // send delivers a reply to the sender's chat. A recipient who blocked the

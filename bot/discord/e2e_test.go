@@ -9,7 +9,6 @@ import (
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
@@ -78,18 +77,7 @@ func newDMCourse(t *testing.T, at string) *dmCourse {
 	clock.Advance(fakeclock.Turin(t, at).Sub(clock.Now()))
 	rd := storetest.Start(t)
 	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	core := newCore(t, clock, st)
 	srv := discordtest.NewServer(t, clock)
 	a := newAdapter(t, srv, clock)
 	core.Register(a)
@@ -98,7 +86,7 @@ func newDMCourse(t *testing.T, at string) *dmCourse {
 		t.Fatal(err)
 	}
 	startRun(t, a, core)
-	return &dmCourse{t: t, srv: srv, store: st, course: c, dm: srv.DMChannel(ana)}
+	return &dmCourse{t: t, srv: srv, store: st, course: core.Course(), dm: srv.DMChannel(ana)}
 }
 
 // next waits for the bot's next n messages in ana's DM.

@@ -37,6 +37,9 @@ func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if r.ChatID == "" {
 		return bot.Sent{}, errors.New("discord: reply without a channel")
 	}
+	if role, channel, ok := parseRoleChat(r.ChatID); ok {
+		return a.sendCalling(ctx, role, channel, r.Text)
+	}
 	if len(r.Files) > 0 {
 		return a.sendWithFiles(ctx, r)
 	}
@@ -127,15 +130,40 @@ func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
 	}
-	return a.postMessage(ctx, chat, &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()})
+	return a.postMessage(ctx, chat, outMessage{text: text, comps: comps})
 }
 
-// postMessage creates a message in a channel through the pacer.
-func (a *Adapter) postMessage(ctx context.Context, chat string, msg *discordgo.MessageSend) (string, error) {
+// outMessage is a message to create: its text, buttons and files.
+type outMessage struct {
+	text  string
+	comps []discordgo.MessageComponent
+	files []bot.File
+}
+
+// send is the message as discordgo sends it; each try gets readers of
+// its own, so a retried upload carries the files whole again.
+func (o outMessage) send() *discordgo.MessageSend {
+	return &discordgo.MessageSend{Content: o.text, Components: o.comps, Files: discordFiles(o.files), AllowedMentions: noMentions()}
+}
+
+func discordFiles(files []bot.File) []*discordgo.File {
+	var out []*discordgo.File
+	for _, f := range files {
+		out = append(out, &discordgo.File{Name: f.Name, ContentType: f.Type, Reader: bytes.NewReader(f.Data)})
+	}
+	return out
+}
+
+// postMessage creates a message in a channel through the pacer; in a
+// server interaction's chat, as a private follow-up.
+func (a *Adapter) postMessage(ctx context.Context, chat string, o outMessage) (string, error) {
+	if _, _, ok := parseIxChat(chat); ok {
+		return a.postInteraction(ctx, chat, o)
+	}
 	var m *discordgo.Message
 	err := a.do(ctx, chat, func(ctx context.Context) error {
 		var err error
-		m, err = a.session.ChannelMessageSendComplex(chat, msg, discordgo.WithContext(ctx))
+		m, err = a.session.ChannelMessageSendComplex(chat, o.send(), discordgo.WithContext(ctx))
 		return err
 	})
 	if err != nil {
@@ -169,12 +197,12 @@ func (a *Adapter) sendWithFiles(ctx context.Context, r bot.Reply) (bot.Sent, err
 	}
 	batches := chunk(r.Files, maxFiles)
 	for i, batch := range batches {
-		msg, err := attachments(batch)
-		if err != nil {
+		if err := checkFiles(batch); err != nil {
 			return sent, err
 		}
+		msg := outMessage{files: batch}
 		if i == len(batches)-1 {
-			msg.Components = comps
+			msg.comps = comps
 		}
 		id, err := a.postMessage(ctx, r.ChatID, msg)
 		if err != nil {
@@ -187,21 +215,19 @@ func (a *Adapter) sendWithFiles(ctx context.Context, r bot.Reply) (bot.Sent, err
 	return sent, nil
 }
 
-// attachments makes a message of files, checking Discord's limits first.
-func attachments(files []bot.File) (*discordgo.MessageSend, error) {
-	msg := &discordgo.MessageSend{AllowedMentions: noMentions()}
+// checkFiles checks one message's files against Discord's limits.
+func checkFiles(files []bot.File) error {
 	total := 0
 	for _, f := range files {
 		if f.Name == "" || len(f.Data) == 0 {
-			return nil, errors.New("discord: a file needs a name and data")
+			return errors.New("discord: a file needs a name and data")
 		}
 		total += len(f.Data)
-		msg.Files = append(msg.Files, &discordgo.File{Name: f.Name, ContentType: f.Type, Reader: bytes.NewReader(f.Data)})
 	}
 	if total > maxFileBytes {
-		return nil, fmt.Errorf("discord: %d bytes of files in one message, over the %d Discord takes", total, maxFileBytes)
+		return fmt.Errorf("discord: %d bytes of files in one message, over the %d Discord takes", total, maxFileBytes)
 	}
-	return msg, nil
+	return nil
 }
 
 // noMentions keeps text a person typed (a name, a question) from pinging

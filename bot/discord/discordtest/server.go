@@ -42,6 +42,9 @@ const (
 	AppID   = "1000000000000000002"
 	BotName = "elma_test_bot"
 	GuildID = "1000000000000000003"
+	// OtherGuildID is a second server the bot is in, where nothing
+	// happens: events come from GuildID.
+	OtherGuildID = "1000000000000000004"
 )
 
 // AckLimit is how long Discord waits for a bot to acknowledge an
@@ -83,6 +86,8 @@ type Server struct {
 	interactions map[string]*interaction // by id
 	responses    []InteractionResponse
 	commands     []Command
+	guildCmds    map[string][]Command // each guild's own commands, by guild id
+	roles        map[string][]string  // a member's roles in the guild, by user id
 	gw           gateway
 	limits       *limiter // nil until EnforceRateLimits
 	rates        RateStats
@@ -106,6 +111,7 @@ type interaction struct {
 	kind               int // 2 application command, 3 message component
 	pushedAt           time.Time
 	ack                int    // the callback type the bot answered with; 0: none yet
+	ackFlags           int    // the flags of the acknowledgement (64: ephemeral)
 	original           string // the id of the response message, once there is one
 	onMessage          string // the message whose button was pressed
 }
@@ -133,6 +139,8 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 		dmUser:       map[string]string{},
 		messages:     map[string][]*Message{},
 		interactions: map[string]*interaction{},
+		roles:        map[string][]string{},
+		guildCmds:    map[string][]Command{},
 		gw:           newGateway(),
 	}
 	s.http = httptest.NewServer(s)
