@@ -93,7 +93,9 @@
 //
 //	<prefix>:{<id>}            hash, the profile and the totals
 //	    n name · l language · tz IANA zone · co cohort
-//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s")
+//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s"; "none":
+//	    none chosen, "" or absent: the course's) · dg morning digest (1/0)
+//	    · qh quiet hours ("23:00-06:30", "off"; absent: the course's)
 //	    c coordinator (1/0) · ct created
 //	    el:<elective id>         1, one field per chosen elective
 //	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
