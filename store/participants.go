@@ -39,13 +39,13 @@ type Account struct {
 
 // Participant is one person taking the course, whatever apps they use.
 type Participant struct {
-	ID              ParticipantID
-	Name            string
-	Lang            locales.Lang // empty: not chosen yet
-	TimeZone        string       // IANA name; empty: the course's
-	Electives       []string     // sorted
-	Cohort          string
-	Reminders       bool
+	ID        ParticipantID
+	Name      string
+	Lang      locales.Lang // empty: not chosen yet
+	TimeZone  string       // IANA name; empty: the course's
+	Electives []string     // sorted
+	Cohort    string
+	Reminders bool
 	// ReminderOffsets: nil means the course's default; empty but not
 	// nil means none (the morning digest only).
 	ReminderOffsets []time.Duration
