@@ -133,8 +133,10 @@
 //	<prefix>:{dlv}:a           hash, member -> failed tries so far
 //	<prefix>:{dlv}:m           hash, member -> payload (a composed message)
 //	<prefix>:{dlv}:s:<item>    hash with expiry, recipient -> state:
-//	                           d due · s sent · u unreachable · f failed ·
-//	                           x expired · k skipped
+//	                           d due (also while it waits for the
+//	                           recipient's own hour) · s sent ·
+//	                           u unreachable · f failed · x expired ·
+//	                           k skipped
 //	<prefix>:{dlv}:n:<item>    hash with expiry, the item's count per
 //	                           state, and exp (its expiry, ms)
 //	<prefix>:{dlv}:rp          hash, item -> who hears its report
