@@ -92,7 +92,7 @@ func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome,
 	if err != nil {
 		return store.Retry, s.Expires, err
 	}
-	at, expires, ok := b.slotFor(&p, &s)
+	at, expires, ok := b.slotFor(&p, &s, now)
 	switch {
 	case !ok:
 		return store.Skipped, expires, nil

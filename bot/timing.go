@@ -29,12 +29,17 @@ func (b *Bot) quietHours(p *store.Participant) schedule.QuietHours {
 // p asked to be told before it. A session reminder gives way to the next
 // reminder p chose for the same session, so when both would wait for the
 // same morning, only the later one (the nearer to the start) is sent.
-// Coordinators' announcements are not held: they may be urgent.
-func (b *Bot) slotFor(p *store.Participant, s *schedule.Send) (at, expires time.Time, ok bool) {
+// A send that is late (the bot was down) is judged by now, the hour it
+// would arrive at. Coordinators' announcements are not held: they may be
+// urgent.
+func (b *Bot) slotFor(p *store.Participant, s *schedule.Send, now time.Time) (at, expires time.Time, ok bool) {
 	own := b.zoneOf(p)
 	at, expires = s.DueIn(own), s.ExpiresIn(own)
 	if s.Kind == schedule.Broadcast {
 		return at, expires, true
+	}
+	if at.Before(now) {
+		at = now // late (downtime): the hour it would arrive at is what counts
 	}
 	worthUntil := expires
 	if s.Kind == schedule.Reminder {

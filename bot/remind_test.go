@@ -1,0 +1,208 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
+	"github.com/elmabot/elmabot/locales"
+)
+
+// recorder is a Telegram stand-in that notes what each chat was sent and
+// when, on the fleet's fake clock.
+type recorder struct {
+	clock clockwork.Clock
+	mu    sync.Mutex
+	got   map[string][]received
+}
+
+type received struct {
+	at   time.Time
+	text string
+}
+
+func newRecorder(c clockwork.Clock) *recorder {
+	return &recorder{clock: c, got: map[string][]received{}}
+}
+
+func (r *recorder) Platform() bot.Platform { return bot.Telegram }
+
+func (r *recorder) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got[rep.ChatID] = append(r.got[rep.ChatID], received{at: r.clock.Now(), text: rep.Text})
+	return bot.Sent{MessageID: "1"}, nil
+}
+
+// of returns what chat received, in order of arrival.
+func (r *recorder) of(chat string) []received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.got[chat])
+	slices.SortStableFunc(out, func(a, b received) int { return a.at.Compare(b.at) })
+	return out
+}
+
+// listening is a bot process on the fleet's store whose sends the
+// recorder takes.
+func (f *fleet) listening(rec *recorder) *bot.Bot {
+	b := f.core()
+	b.Register(rec)
+	return b
+}
+
+// live plays the course from the clock's instant until until, as the
+// runner and the delivery loop do in production: each planned wave is
+// queued when it comes due (at once if it is due already), and every
+// delivery is sent when it comes due, the clock jumping from one instant
+// to the next. Deliveries waiting for a recipient's hour come due at it.
+func (f *fleet) live(b *bot.Bot, until time.Time) {
+	f.t.Helper()
+	ctx := context.Background()
+	plan := bot.Plan(f.course)
+	queued := map[string]bool{}
+	for {
+		now := f.clock.Now()
+		next := until
+		for _, s := range plan {
+			switch {
+			case queued[s.ID]:
+			case s.Due(now):
+				queued[s.ID] = true
+				if err := b.Deliver(ctx, s); err != nil {
+					f.t.Fatal(err)
+				}
+			case s.At.After(now) && s.At.Before(next):
+				next = s.At
+			}
+		}
+		if err := b.DrainDeliveries(ctx); err != nil {
+			f.t.Fatal(err)
+		}
+		at, ok, err := f.store.NextDue(ctx)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if ok && at.Before(next) {
+			next = at
+		}
+		if !next.After(now) {
+			f.t.Fatalf("deliveries due at %s are not taken", next)
+		}
+		f.clock.Advance(next.Sub(now))
+		if !next.Before(until) {
+			return
+		}
+	}
+}
+
+// about keeps the messages that mention s.
+func about(ms []received, s string) []received {
+	var out []received
+	for _, m := range ms {
+		if strings.Contains(m.text, s) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// localTimes renders when each message arrived, in zone, with the start
+// of its first line: "Mon 07:00 Reminder: this session starts in 15 hours."
+func localTimes(t *testing.T, ms []received, zone string) []string {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range ms {
+		first, _, _ := strings.Cut(m.text, "\n")
+		out = append(out, m.at.In(loc).Format("Mon 15:04")+" "+first)
+	}
+	return out
+}
+
+// TestEveryOffsetThroughQuietHours: the week 2 plenary (Mon 24 Oct 15:00
+// Turin time, 13:00 UTC) as participants around the world, each with the
+// reminder times they chose and their quiet hours, receive it. A reminder
+// due in the quiet hours waits for their end if the session is still
+// ahead then; if the session itself falls in the quiet hours, it comes at
+// its own time; when two reminders would wait for the same end, only
+// the nearer one comes.
+func TestEveryOffsetThroughQuietHours(t *testing.T) {
+	f := newFleet(t, "2022-10-23T09:00")
+	all := []time.Duration{24 * time.Hour, time.Hour, 15 * time.Minute}
+	people := []struct {
+		chat    int64
+		lang    locales.Lang
+		zone    string
+		quiet   string
+		offsets []time.Duration
+		want    []string
+	}{
+		// 22:00 in Tokyo: the day-before reminder (Sun 22:00) waits for
+		// the morning; the others are before the quiet hours.
+		{5001, locales.EN, "Asia/Tokyo", "", all, []string{
+			"Mon 07:00 Reminder: this session starts in 15 hours.",
+			"Mon 21:00 Reminder: this session starts in 1 hour.",
+			"Mon 21:45 Reminder: this session starts in 15 minutes.",
+		}},
+		// Tue 02:00 in Auckland: the session is in the quiet hours, so
+		// its late reminders come at their time (asked for, and the
+		// morning would be too late).
+		{5002, locales.EN, "Pacific/Auckland", "", all, []string{
+			"Mon 07:00 Reminder: this session starts in 19 hours.",
+			"Tue 01:00 Reminder: this session starts in 1 hour.",
+			"Tue 01:45 Reminder: this session starts in 15 minutes.",
+		}},
+		// Mon 03:00 in Honolulu, the course's default times.
+		{5003, locales.EN, "Pacific/Honolulu", "", nil, []string{
+			"Sun 07:00 Reminder: this session starts in 20 hours.",
+			"Mon 02:45 Reminder: this session starts in 15 minutes.",
+		}},
+		// No quiet hours: at the very time due.
+		{5004, locales.EN, "Asia/Tokyo", "off", []time.Duration{24 * time.Hour}, []string{
+			"Sun 22:00 Reminder: this session starts in 1 day.",
+		}},
+		// Quiet until 14:55: the 1-hour and 15-minute reminders would
+		// both wait until 14:55; only the nearer one comes.
+		{5005, locales.EN, "Europe/Rome", "14:00-14:55", []time.Duration{time.Hour, 15 * time.Minute}, []string{
+			"Mon 14:55 Reminder: this session starts in 5 minutes.",
+		}},
+		{5006, locales.ES, "Europe/Madrid", "", []time.Duration{time.Hour}, []string{
+			"Mon 14:00 Recordatorio: esta sesión empieza en 1 hora.",
+		}},
+	}
+	ctx := context.Background()
+	for _, p := range people {
+		id := f.join(p.chat, p.lang, p.zone, []string{"gender"}, true, p.offsets...)
+		if p.quiet != "" {
+			if err := f.store.SetQuietHours(ctx, id, p.quiet); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rec := newRecorder(f.clock)
+	f.live(f.listening(rec), fakeclock.Turin(t, "2022-10-24T15:00"))
+	for _, p := range people {
+		title := "Global and regional labour migration trends"
+		if p.lang == locales.ES {
+			title = "Tendencias mundiales y regionales de la migración laboral"
+		}
+		got := localTimes(t, about(rec.of(chatID(p.chat)), title), p.zone)
+		if !slices.Equal(got, p.want) {
+			t.Errorf("chat %d (%s) got\n%s\nwant\n%s", p.chat, p.zone, strings.Join(got, "\n"), strings.Join(p.want, "\n"))
+		}
+	}
+}
+
+func chatID(chat int64) string { return fmt.Sprint(chat) }
