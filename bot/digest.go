@@ -9,18 +9,24 @@ import (
 	"github.com/elmabot/elmabot/store"
 )
 
-// digestSessions lists the sessions the digest s shows p: those of its
-// date in p's zone that start after from and that p follows, all of
-// them if p chose the digest, else only elective sessions while p has
-// chosen no elective (their reminders come this way, see remindsOf).
+// digestSessions lists the sessions the digest s shows p: those from
+// its hour in p's zone (or from, if later) until p's next digest, that
+// p follows; all of them if p chose the digest, else only the elective
+// sessions while p has chosen no elective (their reminders come this
+// way, see remindsOf).
 func (b *Bot) digestSessions(p *store.Participant, s *schedule.Send, from time.Time) []*schedule.Event {
 	own := b.zoneOf(p)
-	dy, dm, dd := s.Day.Date()
+	if due := s.DueIn(own); from.Before(due) {
+		from = due
+	}
+	until := s.ExpiresIn(own)
+	if end, quiet := b.quietHours(p).End(until, own); quiet {
+		until = end // the next digest waits for the quiet hours too
+	}
 	var out []*schedule.Event
 	for i := range b.Course().Agenda.Events {
 		ev := &b.Course().Agenda.Events[i]
-		y, m, d := ev.Start.In(own).Date()
-		if ev.Kind == schedule.Quizzes || y != dy || m != dm || d != dd || !ev.Start.After(from) || !b.follows(p, ev) {
+		if ev.Kind == schedule.Quizzes || ev.Start.Before(from) || !ev.Start.Before(until) || !b.follows(p, ev) {
 			continue
 		}
 		if p.Digest || !b.remindsOf(p, ev) {
@@ -37,7 +43,7 @@ func (b *Bot) digestText(p *store.Participant, pr *locales.Printer, s *schedule.
 	if len(evs) == 0 {
 		return ""
 	}
-	parts := []string{pr.N("digest_header", len(evs), "Day", pr.Date(s.DueIn(own).In(own)))}
+	parts := []string{pr.N("digest_header", len(evs))}
 	electivesOnly := !p.Digest
 	for _, ev := range evs {
 		part := describeSession(pr, ev, b.Course().Location, own)

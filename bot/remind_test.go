@@ -206,3 +206,122 @@ func TestEveryOffsetThroughQuietHours(t *testing.T) {
 }
 
 func chatID(chat int64) string { return fmt.Sprint(chat) }
+
+// TestMorningDigest: from Sunday noon to Tuesday evening of week 2, each
+// participant gets the digest as chosen, at its hour in their zone (or
+// when their quiet hours end), listing the sessions until the next
+// morning's; someone who chose no elective gets the plenary's reminders
+// and the elective sessions in the digest, never a reminder of each.
+func TestMorningDigest(t *testing.T) {
+	f := newFleet(t, "2022-10-23T12:00")
+	const undecided, digestOnly, lateRiser, bogota = 6001, 6002, 6003, 6004
+	ctx := context.Background()
+	f.join(undecided, locales.EN, "Europe/Rome", nil, true)
+	only := f.join(digestOnly, locales.EN, "Europe/Rome", []string{"skills"}, true)
+	late := f.join(lateRiser, locales.ES, "Europe/Rome", []string{"skills"}, true)
+	f.join(bogota, locales.ES, "America/Bogota", nil, true)
+	for _, err := range []error{
+		f.store.SetReminders(ctx, only, true, []time.Duration{}), f.store.SetDigest(ctx, only, true),
+		f.store.SetDigest(ctx, late, true), f.store.SetQuietHours(ctx, late, "22:00-09:00"),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := newRecorder(f.clock)
+	f.live(f.listening(rec), fakeclock.Turin(t, "2022-10-25T20:00"))
+
+	want := map[int64][]string{
+		undecided: {
+			"Sun 15:00 Reminder: this session starts in 1 day.",
+			"Mon 14:45 Reminder: this session starts in 15 minutes.",
+			"Tue 08:00 Until tomorrow morning, 2 sessions for you:",
+		},
+		digestOnly: {
+			"Mon 08:00 Until tomorrow morning, 1 session for you:",
+			"Tue 08:00 Until tomorrow morning, 1 session for you:",
+		},
+		lateRiser: {
+			"Sun 15:00 Recordatorio: esta sesión empieza en 1 día.",
+			"Mon 09:00 De aquí a mañana por la mañana, 1 sesión para usted:",
+			"Mon 14:45 Recordatorio: esta sesión empieza en 15 minutos.",
+			"Mon 16:00 Recordatorio: esta sesión empieza en 1 día.",
+			"Tue 09:00 De aquí a mañana por la mañana, 1 sesión para usted:",
+			"Tue 15:45 Recordatorio: esta sesión empieza en 15 minutos.",
+			"Tue 16:00 Recordatorio: esta sesión empieza en 1 día.",
+		},
+		// 7 hours behind Turin: the plenary is at 08:00; Tuesday's
+		// policy session at 07:00 is in Monday's digest.
+		bogota: {
+			"Sun 08:00 Recordatorio: esta sesión empieza en 1 día.",
+			"Mon 07:45 Recordatorio: esta sesión empieza en 15 minutos.",
+			"Mon 08:00 De aquí a mañana por la mañana, 1 sesión para usted:",
+			"Tue 08:00 De aquí a mañana por la mañana, 3 sesiones para usted:",
+		},
+	}
+	zones := map[int64]string{undecided: "Europe/Rome", digestOnly: "Europe/Rome", lateRiser: "Europe/Rome", bogota: "America/Bogota"}
+	for chat, w := range want {
+		if got := localTimes(t, rec.of(chatID(chat)), zones[chat]); !slices.Equal(got, w) {
+			t.Errorf("chat %d got\n%s\nwant\n%s", chat, strings.Join(got, "\n"), strings.Join(w, "\n"))
+		}
+	}
+	digest := func(chat int64, n int) string {
+		ms := about(rec.of(chatID(chat)), "morning")
+		if chat == lateRiser || chat == bogota {
+			ms = about(rec.of(chatID(chat)), "por la mañana")
+		}
+		if len(ms) <= n {
+			t.Fatalf("chat %d: no digest %d", chat, n)
+		}
+		return ms[n].text
+	}
+	mustContain(t, digest(undecided, 0), "Developing and implementing a labour migration policy", "Tue 25 Oct, 14:00–15:30 Turin time",
+		"Skills dimension of labour migration", "You have not chosen electives yet", "/electives")
+	mustContain(t, digest(digestOnly, 0), "Global and regional labour migration trends", "Mon 24 Oct, 15:00–17:00 Turin time")
+	mustContain(t, digest(digestOnly, 1), "Skills dimension of labour migration")
+	mustNotContain(t, digest(digestOnly, 1), "Developing and implementing", "You have not chosen")
+	mustContain(t, digest(lateRiser, 1), "La dimensión de las competencias en la migración laboral")
+	mustContain(t, digest(bogota, 0), "mar 25 oct, 07:00–08:30 su hora (America/Bogota)", "Aún no ha elegido cursos electivos")
+	mustContain(t, digest(bogota, 1), "mar 25 oct, 09:00–10:30 su hora", "mié 26 oct, 03:00–04:30 su hora", "mié 26 oct, 07:00–08:30 su hora")
+	for _, m := range rec.of(chatID(undecided)) {
+		if strings.HasPrefix(m.text, "Reminder:") && !strings.Contains(m.text, "Global and regional labour migration trends") {
+			t.Errorf("someone without electives got an elective's own reminder: %q", m.text)
+		}
+	}
+}
+
+// TestDigestOnceAcrossReplicas: two replicas send the same morning's
+// digest at once, then a restarted one does it again: each participant
+// has it once.
+func TestDigestOnceAcrossReplicas(t *testing.T) {
+	f := newFleet(t, "2022-10-24T12:00")
+	const ana, luis = 6101, 6102
+	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(luis, locales.ES, "Europe/Madrid", nil, true)
+	f.clock.Advance(20 * time.Hour) // Tue 08:00
+	rec := newRecorder(f.clock)
+	s := f.send("digest:20221025")
+	var wg sync.WaitGroup
+	for range 2 {
+		b := f.listening(rec)
+		wg.Go(func() {
+			if _, err := b.DeliverStats(context.Background(), s); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	stats, err := f.listening(rec).DeliverStats(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chat := range []int64{ana, luis} {
+		if n := len(rec.of(chatID(chat))); n != 1 {
+			t.Errorf("chat %d got the digest %d times, want once", chat, n)
+		}
+	}
+	if stats.Sent != 2 || stats.Due != 0 {
+		t.Errorf("wave stats %+v, want 2 sent", stats)
+	}
+	mustContain(t, rec.of(chatID(luis))[0].text, "De aquí a mañana por la mañana, 2 sesiones para usted:", "mar 25 oct, 14:00–15:30 hora de Turín")
+}

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,18 +107,25 @@ func TestLocalSendsDueInEachZone(t *testing.T) {
 	}
 }
 
-// TestDigestsCoverEverySessionDay: every day with a session in Turin has
-// a digest.
-func TestDigestsCoverEverySessionDay(t *testing.T) {
+// TestDigestsCoverEverySession: in every zone, each session starts
+// between the hour of some planned digest and the next day's.
+func TestDigestsCoverEverySession(t *testing.T) {
 	c, plan := builtinPlan(t)
-	sends := byID(plan)
-	for _, ev := range c.Agenda.Events {
-		if ev.Kind == schedule.Quizzes {
-			continue
+	var digests []schedule.Send
+	for _, s := range plan {
+		if s.Kind == schedule.Digest {
+			digests = append(digests, s)
 		}
-		id := "digest:" + ev.Start.In(c.Location).Format("20060102")
-		if _, ok := sends[id]; !ok {
-			t.Errorf("session %s has no digest %s", ev.ID, id)
+	}
+	for _, name := range []string{"Europe/Rome", "America/Bogota", "Asia/Manila", "Pacific/Auckland", "Pacific/Honolulu"} {
+		loc := zone(t, name)
+		for _, ev := range c.Agenda.Events {
+			covered := slices.ContainsFunc(digests, func(s schedule.Send) bool {
+				return !ev.Start.Before(s.DueIn(loc)) && ev.Start.Before(s.ExpiresIn(loc))
+			})
+			if ev.Kind != schedule.Quizzes && !covered {
+				t.Errorf("%s: no digest covers session %s", name, ev.ID)
+			}
 		}
 	}
 }

@@ -57,11 +57,12 @@ func (s *Send) DueIn(loc *time.Location) time.Time {
 }
 
 // ExpiresIn is when s stops being worth sending to a recipient in loc:
-// a digest at the end of its day there, anything else at Expires.
+// a digest when the next day's comes due there, anything else at
+// Expires.
 func (s *Send) ExpiresIn(loc *time.Location) time.Time {
 	if s.Kind == Digest {
 		y, m, d := s.Day.Date()
-		return clockOn(y, m, d+1, 0, loc)
+		return clockOn(y, m, d+1, s.Local, loc)
 	}
 	return s.Expires
 }
@@ -115,9 +116,10 @@ func reminders(ev *Event, offsets []time.Duration) []Send {
 	return out
 }
 
-// digests plans a morning digest for every date on which a session
-// falls somewhere on Earth; each recipient's lists the sessions of that
-// date in their own zone.
+// digests plans a morning digest for every date whose digest, somewhere
+// on Earth, covers a session. A digest covers the sessions from its hour
+// until the next day's: a session at 07:00 is in the day before's, not
+// announced after it began.
 func digests(a *Agenda, at time.Duration) []Send {
 	days := map[time.Time]bool{}
 	for i := range a.Events {
@@ -125,7 +127,7 @@ func digests(a *Agenda, at time.Duration) []Send {
 		if ev.Kind == Quizzes {
 			continue
 		}
-		lo, hi := spread(func(loc *time.Location) time.Time { return civilDay(ev.Start, loc) })
+		lo, hi := spread(func(loc *time.Location) time.Time { return civilDay(ev.Start.In(loc).Add(-at), loc) })
 		for d := lo; !d.After(hi); d = d.AddDate(0, 0, 1) {
 			days[d] = true
 		}
@@ -140,7 +142,7 @@ func digests(a *Agenda, at time.Duration) []Send {
 	return out
 }
 
-// civilDay is t's date in loc, as 00:00 UTC of that date.
+// civilDay is t's wall-clock date in loc, as 00:00 UTC of that date.
 func civilDay(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)

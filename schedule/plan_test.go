@@ -55,9 +55,9 @@ func TestPlanAcrossDST(t *testing.T) {
 		{"nudge:20221202T2259Z", "2022-12-01T09:00:00Z", "2022-12-02T22:59:00Z"},
 		// The course ends at midnight CET, which is 09:00 at UTC+10.
 		{"summary", "2022-12-02T23:00:00Z", "2022-12-09T23:00:00Z"},
-		// The digest of 24 Oct is at 08:00 first at UTC+14, and the day
-		// ends last at UTC-12.
-		{"digest:20221024", "2022-10-23T18:00:00Z", "2022-10-25T12:00:00Z"},
+		// The digest of 24 Oct is at 08:00 first at UTC+14, and gives way
+		// to the next day's last at UTC-12.
+		{"digest:20221024", "2022-10-23T18:00:00Z", "2022-10-25T20:00:00Z"},
 	}
 	for _, tt := range tests {
 		s, ok := sends[tt.id]
