@@ -14,6 +14,7 @@ import (
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
 )
 
 // recorder is a Telegram stand-in that notes what each chat was sent and
@@ -324,4 +325,84 @@ func TestDigestOnceAcrossReplicas(t *testing.T) {
 		t.Errorf("wave stats %+v, want 2 sent", stats)
 	}
 	mustContain(t, rec.of(chatID(luis))[0].text, "De aquí a mañana por la mañana, 2 sesiones para usted:", "mar 25 oct, 14:00–15:30 hora de Turín")
+}
+
+// TestWholeCourseAsReceived plays the whole course for three people who
+// changed nothing (the course's defaults), in Turin, Bogota and Manila,
+// and counts what each received: reminders only of the sessions that
+// concern them (plenaries and the like; the electives, chosen by none of
+// them, in morning digests), the weekly quizzes' news, one nudge at
+// 10:00 their time on the day before the quizzes close, and the summary
+// at 09:00 their time after the course. Nothing but a reminder (or news
+// that cannot wait for the morning) arrives in their quiet hours.
+func TestWholeCourseAsReceived(t *testing.T) {
+	f := newFleet(t, "2022-10-15T12:00")
+	people := map[int64]string{7001: "Europe/Rome", 7002: "America/Bogota", 7003: "Asia/Manila"}
+	for chat, zone := range people {
+		f.join(chat, locales.EN, zone, nil, true)
+	}
+	rec := newRecorder(f.clock)
+	f.live(f.listening(rec), fakeclock.Turin(t, "2022-12-10T00:00"))
+
+	sessions, weekly := 0, 0
+	for _, ev := range f.course.Agenda.Events {
+		if ev.Kind != schedule.Quizzes && ev.Kind != schedule.ElectiveSession {
+			sessions++
+		}
+	}
+	for _, q := range f.course.Bank.Quizzes {
+		if q.Elective == "" {
+			weekly++
+		}
+	}
+	quiet := schedule.QuietHours{From: 22 * time.Hour, To: 7 * time.Hour}
+	for chat, zone := range people {
+		loc, _ := time.LoadLocation(zone)
+		counts, perDay := map[string]int{}, map[string]int{}
+		for _, m := range rec.of(chatID(chat)) {
+			kind := kindOf(m.text)
+			counts[kind]++
+			perDay[m.at.In(loc).Format("2006-01-02")]++
+			local := m.at.In(loc).Format("Mon 2 Jan 15:04")
+			// The week 7 quiz is open 8 hours and closes at 06:59 in
+			// Manila: its news cannot wait for the morning.
+			lastNight := kind == "quiz" && strings.Contains(m.text, "Week 7 quiz")
+			if _, in := quiet.End(m.at, loc); in && kind != "reminder" && !lastNight {
+				t.Errorf("%s: %s at %s, in the quiet hours", zone, kind, local)
+			}
+			switch {
+			case kind == "digest" && !strings.HasSuffix(local, " 08:00"),
+				kind == "nudge" && !strings.HasSuffix(local, " 10:00"),
+				kind == "summary" && !strings.HasSuffix(local, " 09:00"):
+				t.Errorf("%s: %s at %s, not at its local hour", zone, kind, local)
+			}
+		}
+		busiest := 0
+		for _, n := range perDay {
+			busiest = max(busiest, n)
+		}
+		t.Logf("%s received %d messages, at most %d a day: %v", zone, len(rec.of(chatID(chat))), busiest, counts)
+		if counts["reminder"] != 2*sessions || counts["quiz"] != weekly || counts["nudge"] != 1 || counts["summary"] != 1 || counts["other"] != 0 {
+			t.Errorf("%s: %v; want %d reminders (2 for each of %d sessions), %d quiz openings, 1 nudge, 1 summary", zone, counts, 2*sessions, sessions, weekly)
+		}
+		if counts["digest"] == 0 {
+			t.Errorf("%s: no digest of the electives' sessions", zone)
+		}
+	}
+}
+
+// kindOf sorts a received message by its first words.
+func kindOf(text string) string {
+	for _, k := range []struct{ prefix, kind string }{
+		{"Reminder:", "reminder"}, {"Until tomorrow morning", "digest"}, {"These quizzes close", "nudge"},
+		{"The course has ended", "summary"},
+	} {
+		if strings.HasPrefix(text, k.prefix) {
+			return k.kind
+		}
+	}
+	if strings.Contains(text, " is open (") {
+		return "quiz"
+	}
+	return "other"
 }
