@@ -406,3 +406,70 @@ func kindOf(text string) string {
 	}
 	return "other"
 }
+
+// TestQuietCommand: /quiet shows, sets, drops and restores the quiet
+// hours, refuses what it cannot read, in both languages.
+func TestQuietCommand(t *testing.T) {
+	h := newHarness(t, "2022-10-24T08:00")
+	h.say("ana", "/register Ana Lima")
+	mustContain(t, h.say("ana", "/quiet"), "Quiet hours: 22:00–07:00 your time", "Send /quiet followed by")
+	mustContain(t, h.say("ana", "/quiet 23:00 - 6:30"), "Quiet hours: 23:00–06:30 your time", "waits until 06:30")
+	if p := h.participant("ana"); p.QuietHours != "23:00-06:30" {
+		t.Fatalf("stored quiet hours %q", p.QuietHours)
+	}
+	for _, bad := range []string{"25:00-07:00", "07:00-07:00", "at night"} {
+		mustContain(t, h.say("ana", "/quiet "+bad), "Send /quiet followed by")
+	}
+	if p := h.participant("ana"); p.QuietHours != "23:00-06:30" {
+		t.Fatalf("a refused setting changed the quiet hours to %q", p.QuietHours)
+	}
+	mustContain(t, h.say("ana", "/quiet off"), "No quiet hours")
+	if p := h.participant("ana"); p.QuietHours != "off" {
+		t.Fatalf("stored quiet hours %q, want off", p.QuietHours)
+	}
+	mustContain(t, h.say("ana", "/quiet on"), "Quiet hours: 22:00–07:00")
+	mustContain(t, h.say("ana", "/language es", "/quiet 22:30-07:15"), "Horas de silencio: 22:30–07:15 en su hora", "espera hasta las 07:15")
+	mustContain(t, h.say("ana", "/quiet mañana"), "Envíe /quiet seguido de")
+}
+
+// TestRemindersDigestChoice: the digest is a button of /reminders and a
+// word of "/reminders ...", alone or with reminder times.
+func TestRemindersDigestChoice(t *testing.T) {
+	h := newHarness(t, "2022-10-24T08:00")
+	h.say("ana", "/register Ana Lima")
+	got := h.say("ana", "/reminders")
+	mustContain(t, got, "1 day, 15 minutes before each session", "You have not chosen electives: their sessions come in a morning list at 08:00", "○ Morning digest (08:00)", "Quiet hours: 22:00–07:00")
+	mustContain(t, h.press("ana", "rem:digest"), "✓ Morning digest (08:00)", "Every morning at 08:00 your time, a list of the day's sessions.")
+	if p := h.participant("ana"); !p.Digest || p.ReminderOffsets != nil {
+		t.Fatalf("after the digest button: digest %v, offsets %v", p.Digest, p.ReminderOffsets)
+	}
+	mustContain(t, h.say("ana", "/reminders digest"), "no reminder before each session", "✓ Morning digest", "○ 1 day")
+	if p := h.participant("ana"); !p.Digest || p.ReminderOffsets == nil || len(p.ReminderOffsets) != 0 {
+		t.Fatalf("digest only: digest %v, offsets %#v", p.Digest, p.ReminderOffsets)
+	}
+	// Taking away the last choice turns reminders off; on again is the
+	// course's default.
+	mustContain(t, h.press("ana", "rem:digest"), "Reminders are off")
+	mustContain(t, h.say("ana", "/reminders on"), "Reminders are on: 1 day, 15 minutes before")
+	mustContain(t, h.say("ana", "/language es", "/reminders 1h resumen"), "1 hora antes de cada sesión", "Cada mañana a las 08:00 en su hora", "✓ Resumen matutino (08:00)")
+	mustContain(t, h.say("ana", "/reminders 2h"), "Envíe /reminders on", "resumen")
+}
+
+// TestRegistrationAsksElectives: once the newcomer picks a language, the
+// bot asks which electives they will follow, in that language; Later
+// says what they will hear meanwhile, Done what they chose.
+func TestRegistrationAsksElectives(t *testing.T) {
+	h := newHarness(t, "2022-10-17T09:00")
+	mustContain(t, h.say("ana", "/register Ana Lima"), "You are registered, Ana Lima", "[2] Español")
+	got := h.say("ana", "2")
+	mustContain(t, got, "A partir de ahora le escribiré en español", "¿Qué cursos electivos seguirá?", "○ La dimensión de las competencias en la migración laboral", "[19] Más tarde")
+	mustContain(t, h.say("ana", "19"), "Mientras no elija, recibirá avisos de las sesiones plenarias", "a las 08:00 en su hora")
+
+	h.say("bo", "/register Bo Chen")
+	mustContain(t, h.say("bo", "1"), "Which electives will you follow?", "[19] Later")
+	mustContain(t, h.say("bo", "13"), "Added: Skills dimension of labour migration.")
+	mustContain(t, h.say("bo", "/electives"), "[19] Done")
+	mustContain(t, h.say("bo", "19"), "You follow 1 elective: you will get reminders before its sessions.")
+	// /language later does not ask again.
+	mustNotContain(t, h.say("bo", "/language es"), "¿Qué cursos electivos")
+}
