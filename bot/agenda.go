@@ -207,6 +207,11 @@ func (r *request) electivesList() (string, [][]Button) {
 		}
 		rows = append(rows, []Button{{Label: mark + e.Title.In(r.pr.Lang), Data: "el:" + e.ID}})
 	}
+	done := r.pr.T("button_electives_later")
+	if len(r.p.Electives) > 0 {
+		done = r.pr.T("button_electives_done")
+	}
+	rows = append(rows, []Button{{Label: done, Data: "els:done"}})
 	return r.pr.N("electives_header", len(r.p.Electives)), rows
 }
 

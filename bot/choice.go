@@ -10,7 +10,7 @@ import (
 func (r *request) choice() error {
 	kind, value, _ := strings.Cut(r.u.Choice, ":")
 	if kind == "lang" {
-		return r.setLanguage(value)
+		return r.languageChoice(value)
 	}
 	if r.p == nil {
 		return r.refuse()
@@ -32,6 +32,8 @@ func (r *request) choice() error {
 		return r.setTimeZone(value)
 	case "el":
 		return r.toggleElective(value)
+	case "els":
+		return r.electivesDone()
 	case "rem":
 		return r.reminderChoice(value)
 	case "cmd":

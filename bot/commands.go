@@ -36,6 +36,7 @@ func commandTable() []commandSpec {
 		{"electives", participant, (*request).cmdElectives},
 		{"timezone", participant, (*request).cmdTimeZone},
 		{"reminders", participant, (*request).cmdReminders},
+		{"quiet", participant, (*request).cmdQuiet},
 		{"name", participant, (*request).cmdName},
 		{"link", participant, (*request).cmdLink},
 		{"human", participant, (*request).cmdHuman},

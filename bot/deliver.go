@@ -241,10 +241,13 @@ func (b *Bot) deliver(parent context.Context, d store.Delivery) {
 	defer cancel()
 	outcome, expires, err := b.attempt(ctx, d)
 	retryAt := time.Time{}
-	if outcome == store.Retry {
+	switch outcome {
+	case store.Retry:
 		b.storeTrouble(err)
 		outcome, retryAt = b.retryOrGiveUp(d, expires)
 		b.log.Warn("delivery failed", "item", d.Item, "to", d.Recipient, "attempt", d.Attempts+1, "outcome", outcome, "err", err)
+	case store.Wait:
+		retryAt = expires // for Wait, attempt says when it is due
 	}
 	// A fresh deadline: the send may have used up its own, and a result
 	// not recorded means the message goes out again.
@@ -268,7 +271,7 @@ func (b *Bot) settle(ctx context.Context, d store.Delivery, o store.Outcome, ret
 		b.log.Error("recording a delivery", "item", d.Item, "to", d.Recipient, "outcome", o, "err", err)
 		return
 	}
-	if !applied || left > 0 || o == store.Retry {
+	if !applied || left > 0 || o == store.Retry || o == store.Wait {
 		return
 	}
 	raw, watched, err := b.cfg.Store.WatchedWave(ctx, d.Item)
@@ -293,7 +296,8 @@ func (b *Bot) retryOrGiveUp(d store.Delivery, expires time.Time) (store.Outcome,
 	return store.Retry, at
 }
 
-// attempt tries d once. expires is when d stops being worth sending.
+// attempt tries d once. expires is when d stops being worth sending;
+// with Wait, it is when d is due for its recipient.
 func (b *Bot) attempt(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
 	if d.Payload != nil {
 		var msg directMsg

@@ -85,6 +85,7 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"open:", "quiz_open"},
 		{"nudge:", "quiz_nudge"},
 		{"summary", "course_summary"},
+		{"digest:", "digest"},
 		{broadcastItem, "broadcast"},
 		{"qa:", "quiz_question"}, // the first question, after /quiz
 		{"qq:", "quiz_question"}, // the next question, after an answer
@@ -126,6 +127,8 @@ func OutcomeName(o store.Outcome) string {
 		return "skipped"
 	case store.Retry:
 		return "retry"
+	case store.Wait:
+		return "wait"
 	}
 	return "other"
 }

@@ -76,7 +76,9 @@ func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 // keeps Redis busy for about a millisecond.
 const wavePage = 1000
 
-// attemptWave composes wave d.Item for its recipient, now, and sends it.
+// attemptWave composes wave d.Item for its recipient, now, and sends it;
+// or, before the recipient's own instant for it (slotFor), returns Wait
+// and that instant.
 func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
 	s, ok, err := b.wave(ctx, d.Item)
 	if err != nil || !ok {
@@ -93,12 +95,21 @@ func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome,
 	if err != nil {
 		return store.Retry, s.Expires, err
 	}
+	at, expires, ok := b.slotFor(&p, &s, now)
+	switch {
+	case !ok:
+		return store.Skipped, expires, nil
+	case now.Before(at):
+		return store.Wait, at, nil
+	case !now.Before(expires):
+		return store.Expired, expires, nil
+	}
 	text, err := b.compose(ctx, &p, s, now)
 	if err != nil || text == "" {
-		return outcomeIf(err, store.Skipped), s.Expires, err
+		return outcomeIf(err, store.Skipped), expires, err
 	}
 	err = b.sendTo(ctx, &p, text)
-	return outcomeOf(err), s.Expires, err
+	return outcomeOf(err), expires, err
 }
 
 // outcomeIf is o, or Retry when err says the question could not be
@@ -174,10 +185,12 @@ func (b *Bot) concerns(p *store.Participant, s *schedule.Send) bool {
 	}
 	switch s.Kind {
 	case schedule.Reminder:
-		return b.wantsOffset(p, s.Offset) && b.follows(p, s.Event)
+		return b.wantsOffset(p, s.Offset) && b.remindsOf(p, s.Event)
+	case schedule.Digest:
+		return len(b.digestSessions(p, s, time.Time{})) > 0
 	case schedule.QuizOpens:
 		q := s.Quizzes[0]
-		return b.followsQuiz(p, q) && p.Marks[store.QuizCode(q.ID)].Answered == 0
+		return b.announcesQuiz(p, q) && p.Marks[store.QuizCode(q.ID)].Answered == 0
 	case schedule.QuizNudge:
 		return slices.ContainsFunc(s.Quizzes, func(q *quiz.Quiz) bool {
 			return p.Marks[store.QuizCode(q.ID)].Answered < len(q.Questions) && b.followsQuiz(p, q)
@@ -232,13 +245,18 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 	}
 	switch s.Kind {
 	case schedule.Reminder:
-		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.follows(p, s.Event) {
+		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.remindsOf(p, s.Event) {
 			return "", nil
 		}
 		return b.reminderText(pr, s.Event, own, now), nil
+	case schedule.Digest:
+		if !p.Reminders {
+			return "", nil
+		}
+		return b.digestText(p, pr, &s, own, now), nil
 	case schedule.QuizOpens:
 		q := s.Quizzes[0]
-		if !p.Reminders || !b.followsQuiz(p, q) {
+		if !p.Reminders || !b.announcesQuiz(p, q) {
 			return "", nil
 		}
 		if started, err := b.started(ctx, p, q); started || err != nil {
@@ -344,14 +362,6 @@ func (b *Bot) zoneOf(p *store.Participant) *time.Location {
 	return b.Course().Location
 }
 
-// wantsOffset: the participant's chosen offsets, else the course's.
-func (b *Bot) wantsOffset(p *store.Participant, off time.Duration) bool {
-	if len(p.ReminderOffsets) == 0 {
-		return slices.Contains(b.Course().Reminders.Offsets, off)
-	}
-	return slices.Contains(p.ReminderOffsets, off)
-}
-
 // follows reports whether ev concerns p: everything but elective
 // sessions concerns everyone.
 func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
@@ -359,6 +369,20 @@ func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
 		return true
 	}
 	return b.followsElective(p, ev.Elective)
+}
+
+// remindsOf reports whether ev gets reminders of its own for p: every
+// session but those of electives p did not choose. Someone who chose
+// none hears of every elective's sessions in the morning digest instead
+// (see digestSessions), not in reminders of each.
+func (b *Bot) remindsOf(p *store.Participant, ev *schedule.Event) bool {
+	return ev.Kind != schedule.ElectiveSession || slices.Contains(p.Electives, ev.Elective)
+}
+
+// announcesQuiz reports whether a quiz's opening is news for p: weekly
+// quizzes for everyone, elective ones for those who chose the elective.
+func (b *Bot) announcesQuiz(p *store.Participant, q *quiz.Quiz) bool {
+	return q.Kind != quiz.Elective || slices.Contains(p.Electives, q.Elective)
 }
 
 // followsQuiz: weekly quizzes are for everyone.

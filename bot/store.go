@@ -22,6 +22,8 @@ type Store interface {
 	SetTimeZone(ctx context.Context, id store.ParticipantID, tz string) error
 	SetElectives(ctx context.Context, id store.ParticipantID, electives []string) error
 	SetReminders(ctx context.Context, id store.ParticipantID, on bool, offsets []time.Duration) error
+	SetDigest(ctx context.Context, id store.ParticipantID, on bool) error
+	SetQuietHours(ctx context.Context, id store.ParticipantID, spec string) error
 	SetReachable(ctx context.Context, platform store.Platform, userID string, ok bool) error
 
 	RecordAnswer(ctx context.Context, a store.Answer) (store.AnswerResult, error)

@@ -75,6 +75,13 @@ type remindersFile struct {
 	Offsets []string `yaml:"offsets"`
 	// Whether participants who chose no elective hear of every elective.
 	NoChoiceGetsAll bool `yaml:"no_choice_gets_all"`
+	// Default quiet hours ("22:00-07:00", "off") and the local hours of
+	// the digest, the quiz nudge and the course summary ("08:00"); each
+	// may be left out for its default (schedule.DefaultReminders).
+	QuietHours string `yaml:"quiet_hours"`
+	DigestAt   string `yaml:"digest_at"`
+	NudgeAt    string `yaml:"nudge_at"`
+	SummaryAt  string `yaml:"summary_at"`
 }
 
 // agendaFile is agenda.yaml: the electives and every session.

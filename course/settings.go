@@ -95,7 +95,30 @@ func (l *loader) rubric(ef *essayFile) []quiz.RubricPart {
 }
 
 func (l *loader) reminderSettings(rf *remindersFile) (s schedule.ReminderSettings) {
+	s = schedule.DefaultReminders()
 	s.NoChoiceGetsAll = rf.NoChoiceGetsAll
+	if rf.QuietHours != "" {
+		q, err := schedule.ParseQuietHours(rf.QuietHours)
+		if err != nil {
+			l.probs.Add(l.name(courseName), int(rf.Line), "reminders: quiet_hours %q is not a span such as 22:00-07:00, or off", rf.QuietHours)
+		} else {
+			s.Quiet = q
+		}
+	}
+	for _, h := range []struct {
+		name, value string
+		to          *time.Duration
+	}{{"digest_at", rf.DigestAt, &s.Hours.Digest}, {"nudge_at", rf.NudgeAt, &s.Hours.Nudge}, {"summary_at", rf.SummaryAt, &s.Hours.Summary}} {
+		if h.value == "" {
+			continue
+		}
+		c, err := schedule.ParseClock(h.value)
+		if err != nil {
+			l.probs.Add(l.name(courseName), int(rf.Line), "reminders: %s %q is not a time of day such as 08:00", h.name, h.value)
+			continue
+		}
+		*h.to = c
+	}
 	for _, o := range rf.Offsets {
 		d, err := time.ParseDuration(o)
 		if err != nil || d <= 0 {

@@ -93,7 +93,9 @@
 //
 //	<prefix>:{<id>}            hash, the profile and the totals
 //	    n name · l language · tz IANA zone · co cohort
-//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s")
+//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s"; "none":
+//	    none chosen, "" or absent: the course's) · dg morning digest (1/0)
+//	    · qh quiet hours ("23:00-06:30", "off"; absent: the course's)
 //	    c coordinator (1/0) · ct created
 //	    el:<elective id>         1, one field per chosen elective
 //	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
@@ -133,8 +135,10 @@
 //	<prefix>:{dlv}:a           hash, member -> failed tries so far
 //	<prefix>:{dlv}:m           hash, member -> payload (a composed message)
 //	<prefix>:{dlv}:s:<item>    hash with expiry, recipient -> state:
-//	                           d due · s sent · u unreachable · f failed ·
-//	                           x expired · k skipped
+//	                           d due (also while it waits for the
+//	                           recipient's own hour) · s sent ·
+//	                           u unreachable · f failed · x expired ·
+//	                           k skipped
 //	<prefix>:{dlv}:n:<item>    hash with expiry, the item's count per
 //	                           state, and exp (its expiry, ms)
 //	<prefix>:{dlv}:rp          hash, item -> who hears its report

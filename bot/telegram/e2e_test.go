@@ -222,7 +222,7 @@ func TestE2ERegister(t *testing.T) {
 	mustContain(t, h.say(ana, "/progress"), "Please register first")
 	got := h.say(ana, "/register Ana Lima")
 	mustContain(t, got, "You are registered, Ana Lima", "E-Academy on Labour Migration")
-	if last := h.srv.Outgoing(ana); !hasButton(last[len(last)-1], "Español", "lang:es") {
+	if last := h.srv.Outgoing(ana); !hasButton(last[len(last)-1], "Español", "lang:es:reg") {
 		t.Errorf("registration reply has no Spanish button: %+v", last[len(last)-1])
 	}
 	if p := h.participant(ana); p.Name != "Ana Lima" || p.Lang != locales.EN {
