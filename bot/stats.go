@@ -223,26 +223,26 @@ func (v statsView) cohorts() []analytics.Count {
 	return v.labelled(v.f.cohorts, v.pr.T("stats_no_cohort"))
 }
 
-// detail is a breakdown by a roster column: its /stats line and chart
-// title, and its counts.
+// detail is a breakdown: its /stats line, chart title and report
+// column (message ids), and its counts.
 type detail struct {
-	line, chart string
-	counts      []analytics.Count
+	line, chart, column string
+	counts              []analytics.Count
 }
 
 // details are the roster's breakdowns, those it gave for anyone.
 func (v statsView) details() []detail {
 	var out []detail
 	for _, d := range []struct {
-		line, chart string
-		m           map[string]int
+		line, chart, column string
+		m                   map[string]int
 	}{
-		{"stats_org_types", "chart_org_types", v.f.orgTypes},
-		{"stats_genders", "chart_genders", v.f.genders},
-		{"stats_countries", "chart_countries", v.f.countries},
+		{"stats_genders", "chart_genders", "report_gender_column", v.f.genders},
+		{"stats_org_types", "chart_org_types", "report_org_type_column", v.f.orgTypes},
+		{"stats_countries", "chart_countries", "report_country_column", v.f.countries},
 	} {
 		if given(d.m) {
-			out = append(out, detail{d.line, d.chart, v.labelled(d.m, v.pr.T("stats_not_given"))})
+			out = append(out, detail{d.line, d.chart, d.column, v.labelled(d.m, v.pr.T("stats_not_given"))})
 		}
 	}
 	return out

@@ -185,16 +185,25 @@ func reversed[T any](s []T) []T {
 	return out
 }
 
-// wholeTicks are the default ticks without the fractional ones: one
-// cannot have half a participant.
+// wholeTicks mark whole numbers only, about five of them, at a step
+// of 1, 2 or 5 times a power of ten: one cannot have half a
+// participant.
 type wholeTicks struct{}
 
 func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
-	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
-		if t.Label == "" || t.Value == math.Trunc(t.Value) {
-			out = append(out, t)
+	raw := (hi - lo) / 5
+	step := 1.0
+	if raw > 1 {
+		mag := math.Pow(10, math.Floor(math.Log10(raw)))
+		for _, f := range []float64{1, 2, 5, 10} {
+			if step = f * mag; step >= raw {
+				break
+			}
 		}
+	}
+	var out []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
+		out = append(out, plot.Tick{Value: v, Label: strconv.Itoa(int(v))})
 	}
 	return out
 }
