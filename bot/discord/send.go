@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ const (
 func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if r.ChatID == "" {
 		return bot.Sent{}, errors.New("discord: reply without a channel")
+	}
+	if len(r.Files) > 0 {
+		return a.sendWithFiles(ctx, r)
 	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, r.ChatID, r.Text, r.Buttons)
@@ -123,7 +127,11 @@ func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
 	}
-	msg := &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()}
+	return a.postMessage(ctx, chat, &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()})
+}
+
+// postMessage creates a message in a channel through the pacer.
+func (a *Adapter) postMessage(ctx context.Context, chat string, msg *discordgo.MessageSend) (string, error) {
 	var m *discordgo.Message
 	err := a.do(ctx, chat, func(ctx context.Context) error {
 		var err error
@@ -134,6 +142,66 @@ func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo
 		return "", err
 	}
 	return m.ID, nil
+}
+
+// Discord takes at most ten attachments a message, and a bot's upload
+// at most 10 MiB in all.
+const (
+	maxFiles     = 10
+	maxFileBytes = 10 << 20
+)
+
+// sendWithFiles sends the text, then the files as attachments, ten to a
+// message, with the buttons under the last one, at the bottom of the
+// chat as on Telegram.
+func (a *Adapter) sendWithFiles(ctx context.Context, r bot.Reply) (bot.Sent, error) {
+	var sent bot.Sent
+	if strings.TrimSpace(r.Text) != "" {
+		s, err := a.sendText(ctx, r.ChatID, r.Text, nil)
+		if err != nil {
+			return s, err
+		}
+		sent = s
+	}
+	comps, err := a.components(r.Buttons)
+	if err != nil {
+		return sent, err
+	}
+	batches := chunk(r.Files, maxFiles)
+	for i, batch := range batches {
+		msg, err := attachments(batch)
+		if err != nil {
+			return sent, err
+		}
+		if i == len(batches)-1 {
+			msg.Components = comps
+		}
+		id, err := a.postMessage(ctx, r.ChatID, msg)
+		if err != nil {
+			return sent, err
+		}
+		if sent.MessageID == "" {
+			sent.MessageID = id
+		}
+	}
+	return sent, nil
+}
+
+// attachments makes a message of files, checking Discord's limits first.
+func attachments(files []bot.File) (*discordgo.MessageSend, error) {
+	msg := &discordgo.MessageSend{AllowedMentions: noMentions()}
+	total := 0
+	for _, f := range files {
+		if f.Name == "" || len(f.Data) == 0 {
+			return nil, errors.New("discord: a file needs a name and data")
+		}
+		total += len(f.Data)
+		msg.Files = append(msg.Files, &discordgo.File{Name: f.Name, ContentType: f.Type, Reader: bytes.NewReader(f.Data)})
+	}
+	if total > maxFileBytes {
+		return nil, fmt.Errorf("discord: %d bytes of files in one message, over the %d Discord takes", total, maxFileBytes)
+	}
+	return msg, nil
 }
 
 // noMentions keeps text a person typed (a name, a question) from pinging
@@ -199,8 +267,8 @@ func checkButton(b bot.Button, seen map[string]bool) error {
 }
 
 // chunk cuts a row into rows of at most n; empty rows vanish.
-func chunk(row []bot.Button, n int) [][]bot.Button {
-	var out [][]bot.Button
+func chunk[T any](row []T, n int) [][]T {
+	var out [][]T
 	for len(row) > n {
 		out = append(out, row[:n])
 		row = row[n:]

@@ -3,6 +3,7 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -70,6 +71,7 @@ func (s *Server) createMessage(w http.ResponseWriter, req Request) {
 		return
 	}
 	m := s.addMessage(channel, req.Body, "channel", "", req.At)
+	m.Files = req.Files
 	writeJSON(w, http.StatusOK, m.api())
 }
 
@@ -382,8 +384,22 @@ func (m *Message) api() apiMessage {
 		Mentions:    []apiUser{},
 		Components:  comps,
 		Embeds:      []any{},
-		Attachments: []any{},
+		Attachments: m.attachments(),
 	}
+}
+
+// attachments describes the message's files as Discord's attachment
+// objects.
+func (m *Message) attachments() []any {
+	out := make([]any, 0, len(m.Files))
+	for i, f := range m.Files {
+		url := "https://cdn.discordapp.invalid/attachments/" + m.ChannelID + "/" + m.ID + "/" + f.Name
+		out = append(out, map[string]any{
+			"id": m.ID + strconv.Itoa(i), "filename": f.Name, "size": len(f.Data),
+			"url": url, "proxy_url": url, "content_type": f.ContentType,
+		})
+	}
+	return out
 }
 
 func botUser() apiUser {

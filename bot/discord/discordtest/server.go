@@ -19,7 +19,6 @@ package discordtest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -173,8 +172,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 0, "404: Not Found")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	body, files, err := readBody(r)
 	if err != nil {
+		s.t.Errorf("discordtest: %s %s: unreadable body: %v", r.Method, path, err)
 		writeError(w, http.StatusBadRequest, 0, "unreadable body")
 		return
 	}
@@ -183,7 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.unknownRoute(w, r.Method, path, body)
 		return
 	}
-	req := Request{Method: r.Method, Path: path, Route: route.String(), Params: params, Query: r.URL.Query(), At: s.clock.Now()}
+	req := Request{Method: r.Method, Path: path, Route: route.String(), Params: params, Query: r.URL.Query(), Files: files, At: s.clock.Now()}
 	req.Body, _ = decodeJSON(body)
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	// Logged once answered, so that a test woken by Await finds what the
@@ -198,7 +198,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	problems := s.spec.CheckRequest(route, params, r.URL.Query(), body)
-	problems = append(problems, discordRules(route, req.Body)...)
+	problems = append(problems, s.spec.CheckFiles(route, files)...)
+	problems = append(problems, discordRules(route, req.Body, len(files))...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			s.t.Errorf("discordtest: request breaks Discord's API: %s", p)
@@ -334,8 +335,9 @@ func (s *Server) id() string {
 
 // discordRules checks what Discord enforces beyond the description:
 // a bot's message holds at most 2000 characters and 5 action rows, and
-// the custom_ids of one message differ.
-func discordRules(route Route, body any) []string {
+// the custom_ids of one message differ; a message has text, components
+// or files.
+func discordRules(route Route, body any, files int) []string {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		return nil
@@ -360,7 +362,7 @@ func discordRules(route Route, body any) []string {
 			seen[btn.CustomID] = true
 		}
 	}
-	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 {
+	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 && files == 0 {
 		problems = append(problems, fmt.Sprintf("%s: an empty message (Discord answers 50006)", route))
 	}
 	return problems

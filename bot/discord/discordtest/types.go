@@ -13,8 +13,9 @@ type Request struct {
 	Route  string            // the route it matched, "POST /channels/{channel_id}/messages"; "" if none
 	Params map[string]string // path parameters by name
 	Query  url.Values
-	Body   any // the decoded JSON body (numbers as json.Number); nil without one
-	Status int // what the server answered
+	Body   any    // the decoded JSON body (numbers as json.Number); nil without one
+	Files  []File // files of a multipart request, by field
+	Status int    // what the server answered
 	At     time.Time
 }
 
@@ -31,6 +32,7 @@ type Message struct {
 	Interaction string // the interaction it answers, for the last three
 	Edits       int
 	Deleted     bool
+	Files       []File // attached when it was created
 	At          time.Time
 
 	components any // as the bot sent them, for echoing back
