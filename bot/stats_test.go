@@ -15,7 +15,11 @@ import (
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/analytics"
+	"github.com/elmabot/elmabot/bot/discord"
+	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
+	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
@@ -106,15 +110,7 @@ func newStatsWorld(t *testing.T, now string) *statsWorld {
 
 // coordinator adds a coordinator with a Telegram account in chat.
 func (w *statsWorld) coordinator(chat string, lang locales.Lang) {
-	ctx := context.Background()
-	p, err := w.store.CreateParticipant(ctx, store.Participant{Name: "Chris " + chat, Lang: lang, Created: w.course.Start},
-		store.Account{Platform: store.Telegram, UserID: chat, ChatID: chat, Reachable: true})
-	if err == nil {
-		err = w.store.SetCoordinator(ctx, p.ID, true)
-	}
-	if err != nil {
-		w.t.Fatal(err)
-	}
+	w.coordinatorOn(store.Telegram, chat, chat, lang)
 }
 
 // add writes the scenario's people through the roster, their answers
@@ -409,4 +405,91 @@ func slicesOfKeys(m map[string]analytics.Drawn) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestStatsChartsReachTheApps: through the real adapters, /stats
+// reaches a Telegram coordinator as its text then one photo per chart
+// (sendPhoto), and a Discord coordinator as its text then a message
+// with the charts attached; each upload is a valid PNG whose numbers
+// are those of the text.
+func TestStatsChartsReachTheApps(t *testing.T) {
+	w := newStatsWorld(t, "2022-11-10T12:00")
+	w.coordinator("9000", locales.EN)
+	w.add(statsScenario())
+	api := telegramtest.NewServer(t, clockwork.NewRealClock())
+	tg, err := telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: api.URL(), GlobalRate: -1, PerChat: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.core.Register(tg)
+	dsrv := discordtest.NewServer(t, nil)
+	dc, err := discord.New(discord.Config{Token: discordtest.Token, APIBase: dsrv.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.core.Register(dc)
+
+	w.from("9000", "/stats")
+	out := api.Outgoing(9000)
+	if len(out) != 4 {
+		t.Fatalf("Telegram chat got %d messages, want the text and 3 photos", len(out))
+	}
+	var files []bot.File
+	for _, o := range out[1:] {
+		if o.File == nil || o.File.Kind != "photo" {
+			t.Fatalf("message %+v, want a photo", o)
+		}
+		files = append(files, bot.File{Name: o.File.Name, Type: "image/png", Data: o.File.Data, Photo: true})
+	}
+	textAgreesWithCharts(t, out[0].Text, files)
+
+	const user = "3000000000000000001"
+	dm := dsrv.DMChannel(user)
+	w.coordinatorOn(store.Discord, user, dm, locales.EN)
+	if err := w.core.Handle(context.Background(), bot.Update{Platform: bot.Discord, UserID: user, ChatID: dm, Text: "/stats"}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := dsrv.Messages(dm)
+	if len(msgs) != 2 || len(msgs[1].Files) != 3 {
+		t.Fatalf("Discord channel got %+v, want the text and a message with 3 charts", msgs)
+	}
+	files = nil
+	for _, f := range msgs[1].Files {
+		files = append(files, bot.File{Name: f.Name, Type: f.ContentType, Data: f.Data, Photo: true})
+	}
+	textAgreesWithCharts(t, msgs[0].Content, files)
+}
+
+// textAgreesWithCharts checks that the charts uploaded are valid PNGs
+// drawing the numbers the text gives.
+func textAgreesWithCharts(t *testing.T, text string, files []bot.File) {
+	t.Helper()
+	drawn, names := charts(t, files)
+	if strings.Join(names, ",") != "certificates.png,quizzes.png,participants.png" {
+		t.Errorf("uploads %v", names)
+	}
+	for line, chart := range map[string]string{
+		"Total points (participants): ": "Participants by total points", "Apps: ": "Participants by app",
+		"Cohorts: ": "Participants by cohort", "Countries: ": "Participants by country",
+	} {
+		if got, text := barsOf(drawn[chart]), listed(t, text, line); !maps.Equal(got, text) {
+			t.Errorf("chart %q draws %v, the text says %v", chart, got, text)
+		}
+	}
+	tiers := barsOf(drawn["Certificates"])
+	mustContain(t, text, fmt.Sprintf("Certificates: achievement %d · participation %d · none yet %d",
+		tiers["Achievement"], tiers["Participation"], tiers["None yet"]))
+}
+
+// coordinatorOn adds a coordinator with an account on platform.
+func (w *statsWorld) coordinatorOn(platform store.Platform, user, chat string, lang locales.Lang) {
+	ctx := context.Background()
+	p, err := w.store.CreateParticipant(ctx, store.Participant{Name: "Chris " + user, Lang: lang, Created: w.course.Start},
+		store.Account{Platform: platform, UserID: user, ChatID: chat, Reachable: true})
+	if err == nil {
+		err = w.store.SetCoordinator(ctx, p.ID, true)
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
 }
