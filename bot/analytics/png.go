@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/crc32"
+	"image/png"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -43,7 +44,10 @@ func PNG(charts ...Chart) ([]byte, error) {
 		top -= p.height
 	}
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+	// Fast compression: half the cost of a figure was zlib's default
+	// level, for files hardly smaller.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img.Image()); err != nil {
 		return nil, err
 	}
 	data, err := json.Marshal(charts)
