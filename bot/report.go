@@ -40,28 +40,13 @@ func BuildReport(ctx context.Context, st AnalyticsStore, c *course.Course, pr *l
 
 // reportCharts are the report's figures, one per section.
 func (v statsView) reportCharts() ([]File, error) {
-	figs := []struct {
-		name   string
-		charts []analytics.Chart
-	}{
+	return drawFigures([]figure{
 		{"profile.png", v.profileCharts()},
 		{"completion.png", []analytics.Chart{v.engagementChart(), v.quizChart()}},
 		{"certificates.png", []analytics.Chart{v.tierChart(), v.pointsChart()}},
 		{"cohorts.png", []analytics.Chart{v.cohortChart()}},
 		{"evaluation.png", v.surveyCharts()},
-	}
-	var files []File
-	for _, fig := range figs {
-		if len(fig.charts) == 0 {
-			continue
-		}
-		data, err := analytics.PNG(fig.charts...)
-		if err != nil {
-			return nil, fmt.Errorf("chart %s: %w", fig.name, err)
-		}
-		files = append(files, File{Name: fig.name, Type: "image/png", Data: data, Photo: true})
-	}
-	return files, nil
+	})
 }
 
 func (v statsView) engagement() []analytics.Count {

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/analytics"
 	"github.com/elmabot/elmabot/bot/discord"
@@ -24,7 +22,6 @@ import (
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
-	"github.com/elmabot/elmabot/store/storetest"
 )
 
 // recorder is a Messenger that keeps every reply, files included.
@@ -79,32 +76,17 @@ func statsScenario() []statsPerson {
 }
 
 // statsWorld is a core on a real Redis with a recording messenger for
-// Telegram, where coordinator chris (chat 9000) writes from.
+// Telegram, where the coordinators write from.
 type statsWorld struct {
-	t      *testing.T
-	store  *store.Store
-	course *course.Course
-	core   *bot.Bot
-	tg     *recorder
+	*fleet
+	core *bot.Bot
+	tg   *recorder
 }
 
 func newStatsWorld(t *testing.T, now string) *statsWorld {
-	srv := storetest.Start(t)
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(srv.Client(), store.WithPrefix(srv.Prefix), store.WithEssayMax(c.Rules.Essay.Max))
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clockwork.NewFakeClockAt(fakeclock.Turin(t, now)), Secret: []byte("test secret of enough length")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &statsWorld{t: t, store: st, course: c, core: core, tg: &recorder{platform: bot.Telegram}}
-	core.Register(w.tg)
+	f := newFleet(t, now)
+	w := &statsWorld{fleet: f, core: f.core(), tg: &recorder{platform: bot.Telegram}}
+	w.core.Register(w.tg)
 	return w
 }
 
@@ -416,7 +398,7 @@ func TestStatsChartsReachTheApps(t *testing.T) {
 	w := newStatsWorld(t, "2022-11-10T12:00")
 	w.coordinator("9000", locales.EN)
 	w.add(statsScenario())
-	api := telegramtest.NewServer(t, clockwork.NewRealClock())
+	api := w.api
 	tg, err := telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: api.URL(), GlobalRate: -1, PerChat: -1})
 	if err != nil {
 		t.Fatal(err)

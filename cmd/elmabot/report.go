@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
 
@@ -31,15 +33,7 @@ func runReport(ctx context.Context, g *globals, fs *flag.FlagSet, args []string)
 		fmt.Fprintln(fs.Output(), "usage: elmabot report --out DIR [--lang en|es]")
 		return errUsage
 	}
-	url := g.env.Getenv("REDIS_URL")
-	if url == "" {
-		return errors.New("REDIS_URL is not set: the report reads the bot's Redis")
-	}
-	c, err := g.loadCourse()
-	if err != nil {
-		return err
-	}
-	clock, err := g.clock(c)
+	url, c, clock, err := g.liveCourse()
 	if err != nil {
 		return err
 	}
@@ -75,4 +69,19 @@ func writeReport(g *globals, dir string, r bot.Report) error {
 	}
 	fmt.Fprintf(g.env.Stdout, "wrote %s and %d charts\n", path, len(r.Charts))
 	return nil
+}
+
+// liveCourse is what a command working on the bot's Redis as of --now
+// needs: REDIS_URL, the course and the clock.
+func (g *globals) liveCourse() (string, *course.Course, schedule.Clock, error) {
+	url := g.env.Getenv("REDIS_URL")
+	if url == "" {
+		return "", nil, nil, errors.New("REDIS_URL is not set (e.g. redis://localhost:6379/0)")
+	}
+	c, err := g.loadCourse()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	clock, err := g.clock(c)
+	return url, c, clock, err
 }
