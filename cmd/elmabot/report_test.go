@@ -412,3 +412,49 @@ func (r reportFiles) checkEssays(w want) {
 		r.t.Errorf("no %q", sentence)
 	}
 }
+
+// TestReportInSpanishAndUsage: the report reads in Spanish, with no
+// message left untranslated; a missing --out or an unknown language is
+// a usage error, and no REDIS_URL a clear one.
+func TestReportInSpanishAndUsage(t *testing.T) {
+	c, err := course.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const at = "2022-12-05T10:00"
+	now, _ := time.ParseInLocation("2006-01-02T15:04", at, c.Location)
+	srv := storetest.Start(t)
+	st := store.New(srv.Client(), store.WithPrefix(store.DefaultPrefix), store.WithEssayMax(c.Rules.Essay.Max))
+	writeSynth(t, st, c, synthCourse(c, 30, 7, now), now)
+	env := map[string]string{"REDIS_URL": srv.URL}
+	dir := t.TempDir()
+	if code, out, errOut := run(t, "", env, "--now", at, "report", "--out", dir, "--lang", "es"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, reportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reportFiles{t: t, md: string(md), dir: dir}
+	for _, want := range []string{"## Perfil de las personas participantes", "| Género | Participantes | % |", "## Resultados por grupo", "30 participantes, 30 de ellos localizables"} {
+		if !strings.Contains(r.md, want) {
+			t.Errorf("no %q", want)
+		}
+	}
+	for _, id := range []string{"report_", "chart_", "stats_"} {
+		if strings.Contains(r.md, id) {
+			t.Errorf("an untranslated message %s... in:\n%s", id, r.md)
+		}
+	}
+	if _, ok := r.chart("certificates.png")["Certificados"]; !ok {
+		t.Error("the charts' titles are not in Spanish")
+	}
+	for _, args := range [][]string{{"report"}, {"report", "--out", dir, "--lang", "fr"}, {"report", "--out", dir, "extra"}} {
+		if code, _, _ := run(t, "", env, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := run(t, "", nil, "report", "--out", dir); code != 1 || !strings.Contains(errOut, "REDIS_URL is not set") {
+		t.Errorf("without Redis: exit %d, %s", code, errOut)
+	}
+}
