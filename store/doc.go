@@ -195,7 +195,8 @@
 // # Index
 //
 // Coordinator commands must not cost a round trip per participant. The
-// counters (participants, by language and cohort, reachable, a histogram
+// counters (participants, by language, cohort, apps used and the
+// roster's organization type, gender and country, reachable, a histogram
 // of total:submitted:graded:answered points from which the bot derives
 // certificate tiers, essays submitted and graded and their sum of
 // grades, completions per quiz) and the name index live under their own
@@ -212,6 +213,8 @@
 //     counters behind by that one participant's change until their next
 //     change, a redelivered answer, or Reindex (elmabot reindex), which
 //     re-applies everyone a page at a time and is safe while the bot runs.
+//     A state of the same version is applied again (as its difference),
+//     so after an upgrade that counts more, Reindex fills the new counters.
 //
 // A profile counts once it has an account (linkFirst adds the account
 // through the profile script, then lists the participant).

@@ -46,6 +46,7 @@ func commands() []command {
 		{"console", "", "talk to the bot in this terminal (no token needed)", runConsole},
 		{"health", "", "ask a running bot's /healthz (for container health checks)", runHealth},
 		{"demo", "", "fill REDIS_URL with --participants N synthetic participants, with answers and essays", runDemo},
+		{"report", "", "write the course's learning analytics (Markdown and PNG charts) from REDIS_URL into --out DIR", runReport},
 		{"reindex", "", "rebuild the course's counters and name index in REDIS_URL from every participant", runReindex},
 		{"run", "", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}
