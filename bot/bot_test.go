@@ -289,14 +289,14 @@ func (h *harness) press(user, data string) string {
 }
 
 func TestClosedQuizRefused(t *testing.T) {
-	h := newHarness(t, "2022-12-02T23:00")
+	h := newHarness(t, "2022-12-09T23:00")
 	h.say("ana", "/register Ana Lima")
 	q, _ := h.course.Bank.Quiz("week-7")
 	h.say("ana", "/quiz week-7")
 	button := bot.SignAnswerForTest(h.bot, h.participant("ana").ID, q.ID, q.Questions[0].ID, q.Questions[0].Correct)
-	h.clock.Advance(2 * time.Hour) // past 23:59 on 2 Dec: every quiz has closed
+	h.clock.Advance(2 * time.Hour) // past 23:59 on 9 Dec: every quiz has closed
 	got := h.press("ana", button)
-	mustContain(t, got, "closed on Fri 2 Dec: answers are no longer accepted")
+	mustContain(t, got, "closed on Fri 9 Dec: answers are no longer accepted")
 	if tot := h.totals("ana"); tot.Total != 0 {
 		t.Errorf("a closed quiz earned %d points", tot.Total)
 	}

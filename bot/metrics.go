@@ -92,6 +92,9 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"ans:", "support_answer"},
 		{"gr:", "grade"},
 		{"rp:", "report"},
+		{extendedForAll + ":", "extension"},
+		{extendedForOne + ":", "extension"},
+		{extendedNudge + ":", "quiz_nudge"},
 	}
 }
 

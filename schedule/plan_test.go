@@ -47,10 +47,10 @@ func TestPlanAcrossDST(t *testing.T) {
 		// An opening is news for a day.
 		{"open:week-2", "2022-10-28T14:00:00Z", "2022-10-29T14:00:00Z"},
 		{"open:week-3", "2022-11-04T15:00:00Z", "2022-11-05T15:00:00Z"},
-		// Week 7 opens 8 hours before everything closes.
-		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-02T22:59:00Z"},
-		// All quizzes close at 23:59 on 2 Dec (CET); the nudge is 48 h before.
-		{"nudge:20221202T2259Z", "2022-11-30T22:59:00Z", "2022-12-02T22:59:00Z"},
+		// Week 7 opens on the last afternoon; its opening is news for a day.
+		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-03T15:00:00Z"},
+		// All quizzes close at 23:59 on 9 Dec (CET); the nudge is 48 h before.
+		{"nudge:20221209T2259Z", "2022-12-07T22:59:00Z", "2022-12-09T22:59:00Z"},
 		{"summary", "2022-12-02T23:00:00Z", "2022-12-09T23:00:00Z"},
 	}
 	for _, tt := range tests {
