@@ -33,6 +33,7 @@ func commandTable() []commandSpec {
 		{"review", participant, (*request).cmdReview},
 		{"agenda", participant, (*request).cmdAgenda},
 		{"next", participant, (*request).cmdNext},
+		{"calendar", participant, (*request).cmdCalendar},
 		{"electives", participant, (*request).cmdElectives},
 		{"timezone", participant, (*request).cmdTimeZone},
 		{"reminders", participant, (*request).cmdReminders},
@@ -44,6 +45,7 @@ func commandTable() []commandSpec {
 		{"broadcast", coordinator, (*request).cmdBroadcast},
 		{"find", coordinator, (*request).cmdFind},
 		{"essay", coordinator, (*request).cmdEssay},
+		{"extend", coordinator, (*request).cmdExtend},
 		{"grade", coordinator, (*request).cmdGrade},
 		{"stats", coordinator, (*request).cmdStats},
 	}
