@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -61,5 +62,22 @@ func TestQuizShowsOptionsAsNumberedButtons(t *testing.T) {
 	}
 	if data, ok := a.choice("2"); !ok || data != "a:2" {
 		t.Errorf("choice 2 = %q %v", data, ok)
+	}
+}
+
+// With a shared REDIS_URL several consoles serve one course: each prints
+// only its own person's messages and leaves the others' for their own
+// console.
+func TestOtherChatsAreLeftForTheirConsole(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, "ana", "en")
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "bob", Text: "for bob"}); !errors.Is(err, bot.ErrElsewhere) {
+		t.Errorf("a reply to bob's chat gave %v, want bot.ErrElsewhere", err)
+	}
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "ana", Text: "for ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "bot> for ana\n" {
+		t.Errorf("ana's console printed %q", got)
 	}
 }
