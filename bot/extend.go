@@ -107,6 +107,8 @@ func (r *request) orSay(err error, text string) error {
 
 // grantExtension stores the extension for p (everyone when nil) and
 // queues the news of it and, for a quiz, the nudge before it closes.
+// Both are queued for those registered now: someone who joins later
+// still gets the extended deadline, but no nudge for it.
 func (r *request) grantExtension(p *store.Participant, what quiz.ID, until time.Time) error {
 	var id store.ParticipantID
 	notice := extensionSend(extendedForAll, what, until)
