@@ -81,6 +81,13 @@ type Channels interface {
 // ErrUnreachable reports a recipient who cannot be written to any more.
 var ErrUnreachable = errors.New("bot: recipient unreachable")
 
+// ErrElsewhere reports a chat this process cannot write to but another
+// process on the same platform can: a console serves one person, in its
+// own terminal. It is no failure: the delivery is taken again shortly, by
+// whichever process claims it, until the chat's own one does or it
+// expires.
+var ErrElsewhere = errors.New("bot: chat served by another process")
+
 // Editor is a Messenger that can change a message it sent: the core takes
 // the buttons off a broadcast preview once it is sent or cancelled, so
 // they cannot be pressed again.

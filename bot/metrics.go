@@ -98,6 +98,9 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"ed:", "evaluation_thanks"},
 		{evaluationItem, "evaluation_invite"},
 		{channelItem, "channel_post"},
+		{extendedForAll + ":", "extension"},
+		{extendedForOne + ":", "extension"},
+		{extendedNudge + ":", "quiz_nudge"},
 	}
 }
 

@@ -49,6 +49,11 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 // participant set at a time, so that neither this process nor one
 // script holds the whole course; it returns how many were new to it.
 func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
+	return b.enqueueWaveAt(ctx, s, b.cfg.Clock.Now())
+}
+
+// enqueueWaveAt is enqueueWave with the wave due at due, not now.
+func (b *Bot) enqueueWaveAt(ctx context.Context, s schedule.Send, due time.Time) (int, error) {
 	now := b.cfg.Clock.Now()
 	if !now.Before(s.Expires) {
 		return 0, nil
@@ -59,7 +64,7 @@ func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 		for i, id := range ids {
 			to[i] = string(id)
 		}
-		got, err := b.cfg.Store.Enqueue(ctx, s.ID, to, now, s.Expires, nil)
+		got, err := b.cfg.Store.Enqueue(ctx, s.ID, to, due, s.Expires, nil)
 		added += len(got)
 		return err
 	})
@@ -134,6 +139,9 @@ func (b *Bot) wave(ctx context.Context, item string) (schedule.Send, bool, error
 			return schedule.Send{}, false, err
 		}
 		return broadcastSend(bc), true, nil
+	}
+	if s, ok := b.extensionWave(item); ok {
+		return s, true, nil
 	}
 	s, ok := b.planned(item)
 	return s, ok, nil
@@ -238,7 +246,7 @@ func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (S
 func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (string, error) {
 	pr := b.cfg.Catalog.Printer(langOf(p))
 	own := b.zoneOf(p)
-	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && p.Created.After(s.At) {
+	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && s.Kind != extensionNews && p.Created.After(s.At) {
 		// Someone who joined after a reminder's instant gets only the
 		// reminders still ahead of them.
 		return "", nil
@@ -262,13 +270,20 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		if started, err := b.started(ctx, p, q); started || err != nil {
 			return "", err
 		}
-		when := courseTime(pr, q.Closes, b.Course().Location, own)
+		t, err := b.termsFor(ctx, b.Course(), p.ID)
+		if err != nil {
+			return "", err
+		}
+		closes, _, _ := t.deadline(q.ID)
+		when := courseTime(pr, closes, b.Course().Location, own)
 		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", pr.N("count_points", q.Points), "When", when, "ID", string(q.ID)), nil
 	case schedule.QuizNudge:
 		if !p.Reminders {
 			return "", nil
 		}
 		return b.nudgeText(ctx, p, pr, s, own, now)
+	case extensionNews:
+		return b.extensionText(ctx, p, pr, s, own)
 	case schedule.Broadcast:
 		// Announcements reach everyone, reminders on or off.
 		return pr.T("broadcast_header") + "\n" + s.Text.In(pr.Lang), nil
@@ -307,16 +322,23 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 	if err != nil {
 		return "", err
 	}
+	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
+	t, err := r.terms()
+	if err != nil {
+		return "", err
+	}
 	var titles []string
 	for _, q := range s.Quizzes {
-		if len(answers[q.ID]) < len(q.Questions) && b.followsQuiz(p, q) {
+		// A quiz whose deadline was extended for p is nudged before
+		// the new deadline (see cmdExtend), not this one.
+		closes, _, _ := t.deadline(q.ID)
+		if len(answers[q.ID]) < len(q.Questions) && b.followsQuiz(p, q) && closes.Equal(s.Expires) {
 			titles = append(titles, "• "+q.Title.In(pr.Lang))
 		}
 	}
 	if len(titles) == 0 {
 		return "", nil
 	}
-	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 	rec, err := r.recordWith(answers)
 	if err != nil {
 		return "", err

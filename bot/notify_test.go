@@ -247,12 +247,12 @@ func TestMissedReminderIsNotSent(t *testing.T) {
 // TestQuizNudgeListsOnlyUnfinishedQuizzes: the nudge before quizzes close
 // goes to those with unfinished quizzes, with their standing.
 func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
-	f := newFleet(t, "2022-12-01T10:00") // the day before they close, 10:00
+	f := newFleet(t, "2022-12-08T10:00") // the day before they close, 10:00
 	const busy, done = 4001, 4002
 	f.join(busy, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	finished := f.join(done, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	ctx := context.Background()
-	for _, s := range []string{"nudge:20221202T2259Z"} {
+	for _, s := range []string{"nudge:20221209T2259Z"} {
 		nudge := f.send(s)
 		for _, q := range nudge.Quizzes {
 			if q.Elective != "" && q.Elective != "skills" {
@@ -272,7 +272,7 @@ func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("busy got %d messages, want 1", len(got))
 	}
-	mustContain(t, got[0], "These quizzes close on Fri 2 Dec at 23:59", "Week 1 quiz", "Elective quiz: Skills", "Your total: 0 points.", "60 more points for the certificate of participation")
+	mustContain(t, got[0], "These quizzes close on Fri 9 Dec at 23:59", "Week 1 quiz", "Elective quiz: Skills", "Your total: 0 points.", "60 more points for the certificate of participation")
 	mustNotContain(t, got[0], "Elective quiz: Developing")
 	if n := len(f.texts(done)); n != 0 {
 		t.Errorf("a participant who finished everything was nudged %d times", n)

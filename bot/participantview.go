@@ -27,7 +27,12 @@ func (r *request) cmdParticipant(args string) error {
 		return err
 	}
 	qs = slices.DeleteFunc(qs, func(q store.SupportQuestion) bool { return q.Participant != id })
-	sections := [][]string{r.viewWho(&rec), r.viewPoints(&rec), r.viewEssay(&rec.Essay), r.viewOutlook(&rec), r.viewQuestions(qs)}
+	// Their own deadlines, extensions included, decide what is in reach.
+	t, err := r.b.termsFor(r.ctx, r.course(), id)
+	if err != nil {
+		return err
+	}
+	sections := [][]string{r.viewWho(&rec), r.viewPoints(&rec), r.viewEssay(&rec.Essay), r.viewOutlook(&rec, t), r.viewQuestions(qs)}
 	var parts []string
 	for _, s := range sections {
 		parts = append(parts, strings.Join(s, "\n"))
@@ -157,8 +162,8 @@ func (r *request) viewEssay(e *store.EssayState) []string {
 }
 
 // viewOutlook is the certificate held and what is still within reach.
-func (r *request) viewOutlook(rec *store.Record) []string {
-	p := r.standing(gradebook.Standing(rec.Points, rec.Essay, rec.Answers))
+func (r *request) viewOutlook(rec *store.Record, t terms) []string {
+	p := t.rules.Progress(gradebook.Standing(rec.Points, rec.Essay, rec.Answers), t.bank, r.now)
 	lines := []string{r.pr.T("pv_tier_" + p.Tier.String())}
 	if p.Tier == quiz.Achievement {
 		return lines

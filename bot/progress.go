@@ -22,11 +22,13 @@ func (r *request) cmdProgress(args string) error {
 	return r.say(r.renderProgress(p))
 }
 
-// record is what the store holds on one participant's work.
+// record is what the store holds on one participant's work, and the
+// deadlines that apply to them.
 type record struct {
 	totals  store.Totals
 	essay   store.EssayState
 	answers map[quiz.ID]map[string]store.StoredAnswer
+	terms   terms
 }
 
 // record reads the participant's totals, essay and answers.
@@ -45,7 +47,10 @@ func (r *request) recordWith(answers map[quiz.ID]map[string]store.StoredAnswer) 
 	if rec.totals, err = r.b.cfg.Store.Totals(r.ctx, r.p.ID); err != nil {
 		return rec, err
 	}
-	rec.essay, err = r.b.cfg.Store.Essay(r.ctx, r.p.ID)
+	if rec.essay, err = r.b.cfg.Store.Essay(r.ctx, r.p.ID); err != nil {
+		return rec, err
+	}
+	rec.terms, err = r.terms()
 	return rec, err
 }
 
@@ -60,13 +65,8 @@ func (r *request) progress() (quiz.Progress, error) {
 
 // progressOf applies the course's rules to a record at the request's instant.
 func (r *request) progressOf(rec record) quiz.Progress {
-	return r.standing(gradebook.Standing(rec.totals, rec.essay, rec.answers))
-}
-
-// standing applies the course's rules to s at the request's instant.
-func (r *request) standing(s quiz.Standing) quiz.Progress {
-	rules := r.course().Rules
-	return rules.Progress(s, &r.course().Bank, r.now)
+	s := gradebook.Standing(rec.totals, rec.essay, rec.answers)
+	return rec.terms.rules.Progress(s, rec.terms.bank, r.now)
 }
 
 func (r *request) renderProgress(p quiz.Progress) string {

@@ -23,6 +23,7 @@ type request struct {
 	// partial is true while p holds only the id (see findVoter).
 	partial bool
 	pr      *locales.Printer
+	t       *terms // the sender's deadlines, once read (see terms)
 }
 
 func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {

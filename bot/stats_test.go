@@ -8,7 +8,6 @@ import (
 	"maps"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/elmabot/elmabot/bot"
@@ -23,29 +22,6 @@ import (
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )
-
-// replyLog is a Messenger that keeps every reply, files included.
-type replyLog struct {
-	platform bot.Platform
-	mu       sync.Mutex
-	replies  []bot.Reply
-}
-
-func (r *replyLog) Platform() bot.Platform { return r.platform }
-
-func (r *replyLog) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.replies = append(r.replies, rep)
-	return bot.Sent{MessageID: strconv.Itoa(len(r.replies))}, nil
-}
-
-// since returns the replies recorded after the first n.
-func (r *replyLog) since(n int) []bot.Reply {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Reply(nil), r.replies[n:]...)
-}
 
 // statsPerson is one participant of the /stats scenario, as the test
 // plans them.

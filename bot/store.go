@@ -31,6 +31,9 @@ type Store interface {
 	AllAnswers(ctx context.Context, id store.ParticipantID) (map[quiz.ID]map[string]store.StoredAnswer, error)
 	Totals(ctx context.Context, id store.ParticipantID) (store.Totals, error)
 	Essay(ctx context.Context, id store.ParticipantID) (store.EssayState, error)
+	// Deadlines moved later (/extend), for everyone and for one person.
+	Extensions(ctx context.Context, id store.ParticipantID) (store.Extensions, error)
+	SetExtension(ctx context.Context, id store.ParticipantID, what string, until time.Time) error
 
 	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time, update string) (string, error)
 	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)

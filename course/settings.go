@@ -43,6 +43,7 @@ func (l *loader) settings(cf *courseFile) *Course {
 		l.probs.Add(l.name(f), int(cf.Line), "end %s is before start %s", cf.End, cf.Start)
 	}
 	c.Rules = l.rules(cf, loc)
+	l.quizWindows(c, &cf.Quizzes)
 	c.Reminders = l.reminderSettings(&cf.Reminders)
 	return c
 }
@@ -68,11 +69,25 @@ func (l *loader) rules(cf *courseFile, loc *time.Location) quiz.Rules {
 	if r.WeeklyCount < 0 || r.WeeklyPoints < 0 || r.ElectivePoints < 0 || r.Essay.Max < 0 {
 		l.probs.Add(l.name(f), int(pts.Line), "points: counts and points cannot be negative")
 	}
-	if pts.Essay.Deadline != "" {
-		r.Essay.Deadline, _ = l.localStamp(f, pts.Essay.Line, loc, pts.Essay.Deadline, "essay deadline")
+	if d := pts.Essay.Deadline; d.Value != "" {
+		l.mark("essay deadline", d.Line)
+		r.Essay.Deadline, _ = l.localStamp(f, d.Line, loc, d.Value, "essay deadline")
 	}
 	r.Essay.Rubric = l.rubric(&pts.Essay)
 	return r
+}
+
+// quizWindows reads what every quiz window shares. The default closing
+// instant is optional: without it every quiz file names its own.
+func (l *loader) quizWindows(c *Course, qw *quizWindowsFile) {
+	if qw.MinOpenDays < 0 {
+		l.probs.Add(l.name(courseName), int(qw.Line), "quizzes: min_open_days cannot be negative")
+	}
+	c.MinQuizOpen = time.Duration(qw.MinOpenDays) * 24 * time.Hour
+	if qw.Closes.Value != "" {
+		l.mark("quizzes.closes", qw.Closes.Line)
+		c.QuizCloses, _ = l.localStamp(courseName, qw.Closes.Line, c.Location, qw.Closes.Value, "quizzes: closes")
+	}
 }
 
 func (l *loader) rubric(ef *essayFile) []quiz.RubricPart {

@@ -170,18 +170,18 @@ func quizSends(bank *quiz.Bank, s PlanSettings) []Send {
 		closing[q.Closes] = append(closing[q.Closes], q)
 	}
 	for closes, qs := range closing {
-		if n, ok := nudgeSend(closes, qs, s.Reminders.Hours.Nudge); ok {
+		if n, ok := NudgeSend(closes, qs, s.Reminders.Hours.Nudge); ok {
 			out = append(out, n)
 		}
 	}
 	return out
 }
 
-// nudgeSend is the nudge for quizzes qs closing at closes: at wall-clock
+// NudgeSend is the nudge for quizzes qs closing at closes: at wall-clock
 // time c, in each recipient's zone, on the day before the day they
 // close. A quiz that opens after the earliest of those instants gets no
 // nudge: it is new.
-func nudgeSend(closes time.Time, qs []*quiz.Quiz, c time.Duration) (Send, bool) {
+func NudgeSend(closes time.Time, qs []*quiz.Quiz, c time.Duration) (Send, bool) {
 	s := Send{ID: "nudge:" + closes.UTC().Format("20060102T1504Z"), Kind: QuizNudge, Expires: closes, Local: c}
 	s.At, _ = spread(s.DueIn)
 	for _, q := range qs {

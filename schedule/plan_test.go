@@ -46,13 +46,13 @@ func TestPlanAcrossDST(t *testing.T) {
 		// An opening is news for a day.
 		{"open:week-2", "2022-10-28T14:00:00Z", "2022-10-29T14:00:00Z"},
 		{"open:week-3", "2022-11-04T15:00:00Z", "2022-11-05T15:00:00Z"},
-		// Week 7 opens 8 hours before everything closes.
-		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-02T22:59:00Z"},
-		// All quizzes close at 23:59 on 2 Dec (CET); the nudge is at 10:00
-		// on the day before, in each zone. The earliest is UTC+1's (1 Dec
-		// 10:00 there): east of UTC+1 they close on 3 Dec, so the day
-		// before is 2 Dec.
-		{"nudge:20221202T2259Z", "2022-12-01T09:00:00Z", "2022-12-02T22:59:00Z"},
+		// Week 7 opens on the last afternoon; its opening is news for a day.
+		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-03T15:00:00Z"},
+		// All quizzes close at 23:59 on 9 Dec (CET); the nudge is at 10:00
+		// on the day before, in each zone. The earliest is UTC+1's (8 Dec
+		// 10:00 there): east of UTC+1 they close on 10 Dec, so the day
+		// before is 9 Dec.
+		{"nudge:20221209T2259Z", "2022-12-08T09:00:00Z", "2022-12-09T22:59:00Z"},
 		// The course ends at midnight CET, which is 09:00 at UTC+10.
 		{"summary", "2022-12-02T23:00:00Z", "2022-12-09T23:00:00Z"},
 		// The digest of 24 Oct is at 08:00 first at UTC+14, and gives way

@@ -111,6 +111,10 @@
 //	    <quiz code><question id>   <instant><option, 2 digits><1|0 correct>
 //	<prefix>:{<id>}:e          list, essay grades as JSON, oldest first;
 //	                           the last is the current grade
+//	<prefix>:{<id>}:x          hash, the participant's extended deadlines:
+//	                           quiz id or "essay" -> instant
+//	<prefix>:ext               hash, deadlines extended for everyone,
+//	                           as above
 //	<prefix>:quizzes           hash, quiz code -> quiz id (see QuizCode)
 //	<prefix>:participants      set of every participant id
 //	<prefix>:seq:participant   counter for participant ids

@@ -12,6 +12,10 @@ import (
 func (s *Store) profileKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}" }
 func (s *Store) answersKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}:a" }
 func (s *Store) essayKey(id ParticipantID) string   { return s.prefix + ":{" + string(id) + "}:e" }
+func (s *Store) ownExtensionsKey(id ParticipantID) string {
+	return s.prefix + ":{" + string(id) + "}:x"
+}
+func (s *Store) extensionsKey() string { return s.prefix + ":ext" }
 
 func (s *Store) accountKey(platform Platform, userID string) string {
 	return s.prefix + ":acct:" + string(platform) + ":" + userID

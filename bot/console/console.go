@@ -53,7 +53,13 @@ func (a *Adapter) Platform() bot.Platform { return bot.Console }
 
 // Send prints a reply. Buttons, and a quiz question's options, are
 // numbered; the numbers stay valid until the next reply with buttons.
+// A reply for another person's chat is not printed: with a shared
+// REDIS_URL several consoles serve one course, each its own person, and
+// bot.ErrElsewhere leaves the reply for that person's console.
 func (a *Adapter) Send(_ context.Context, r bot.Reply) (bot.Sent, error) {
+	if r.ChatID != "" && r.ChatID != a.user {
+		return bot.Sent{}, bot.ErrElsewhere
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seq++

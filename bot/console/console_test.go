@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"errors"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestFilesAreSavedAndNamed(t *testing.T) {
 	dir := t.TempDir()
 	a.SaveFilesIn(dir)
 	data := []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-	_, err := a.Send(context.Background(), bot.Reply{Text: "Your calendar", Files: []bot.File{{Name: "../../e-lma.ics", Type: "text/calendar", Data: data}}})
+	_, err := a.Send(context.Background(), bot.Reply{ChatID: "ana", Text: "Your calendar", Files: []bot.File{{Name: "../../e-lma.ics", Type: "text/calendar", Data: data}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,5 +88,22 @@ func TestFilesAreSavedAndNamed(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf("[file] e-lma.ics (%d bytes): %s", len(data), path)) {
 		t.Errorf("transcript does not say where the file is:\n%s", out.String())
+	}
+}
+
+// With a shared REDIS_URL several consoles serve one course: each prints
+// only its own person's messages and leaves the others' for their own
+// console.
+func TestOtherChatsAreLeftForTheirConsole(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, "ana", "en")
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "bob", Text: "for bob"}); !errors.Is(err, bot.ErrElsewhere) {
+		t.Errorf("a reply to bob's chat gave %v, want bot.ErrElsewhere", err)
+	}
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "ana", Text: "for ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "bot> for ana\n" {
+		t.Errorf("ana's console printed %q", got)
 	}
 }
