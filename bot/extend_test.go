@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
@@ -71,15 +72,19 @@ func TestExtendOneParticipant(t *testing.T) {
 	anaBefore, luisBefore := len(s.texts(ana)), len(s.texts(luis))
 
 	// The course's own nudge before 9 Dec no longer lists week 7 for luis.
+	// It is due at 10:00 on 8 Dec in each one's zone, which has passed in
+	// Turin (ana) and Bogota (luis) at 16:30 Turin time.
+	s.clock.Advance(fakeclock.Turin(t, "2022-12-08T16:30").Sub(s.clock.Now()))
 	if _, err := s.r.bot.DeliverStats(context.Background(), s.send("nudge:20221209T2259Z")); err != nil {
 		t.Fatal(err)
 	}
+	s.drain()
 	mustContain(t, s.since(ana, anaBefore), "These quizzes close on Fri 9 Dec at 23:59", "Week 7 quiz")
 	luisNudge := s.since(luis, luisBefore)
 	mustContain(t, luisNudge, "Estos cuestionarios cierran el vie 9 dic", "Cuestionario de la semana 1")
 	mustNotContain(t, luisNudge, "semana 7")
 
-	s.clock.Advance(2*24*time.Hour + 11*time.Hour) // Sat 10 Dec: closed for ana, open for luis
+	s.clock.Advance(fakeclock.Turin(t, "2022-12-10T10:00").Sub(s.clock.Now())) // closed for ana, open for luis
 	mustContain(t, s.from(ana, s.answerButton(anaID, w7)), "closed on Fri 9 Dec: answers are no longer accepted")
 	mustContain(t, s.from(luis, s.answerButton(luisID, w7)), "¡Correcto!")
 	if tot := s.totals(anaID); tot.Total != 0 {
@@ -97,9 +102,11 @@ func TestExtendOneParticipant(t *testing.T) {
 	mustContain(t, s.from(ana, "/progress"), "up to 80 more points")
 	mustContain(t, s.from(luis, "/progress"), "hasta 84 puntos más")
 
-	// The nudge before luis's own deadline: 48 hours before it.
+	// The nudge before luis's own deadline (16 Dec 17:59 in Bogota) comes
+	// at the course's nudge hour on the day before, in his zone: 15 Dec
+	// 10:00 in Bogota, 16:00 in Turin.
 	before := len(s.texts(luis))
-	s.clock.Advance(4*24*time.Hour + 13*time.Hour + 58*time.Minute) // Wed 14 Dec 23:58
+	s.clock.Advance(fakeclock.Turin(t, "2022-12-15T15:59").Sub(s.clock.Now()))
 	s.drain()
 	if got := s.since(luis, before); got != "" {
 		t.Errorf("luis was nudged early: %q", got)

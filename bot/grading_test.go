@@ -168,7 +168,7 @@ func TestParticipantViewForCoordinators(t *testing.T) {
 		"Email: u9701@example.org · ID number: N-9701",
 		"discord account d77: not reachable", "telegram account 9701: reachable",
 		"Points: " + strconv.Itoa(earned+66) + " (weekly quizzes " + strconv.Itoa(earned) + " · elective quizzes 0 · final essay 66)",
-		week1.Title.In(locales.EN) + ": " + strconv.Itoa(earned) + "/5 · 5 of 5 answered · open until Fri 2 Dec 23:59",
+		week1.Title.In(locales.EN) + ": " + strconv.Itoa(earned) + "/5 · 5 of 5 answered · open until Fri 9 Dec 23:59",
 		week7.Title.In(locales.EN) + ": opens Fri 2 Dec 16:00",
 		skills.Title.In(locales.EN) + ": 0/15 · 0 of 5 answered",
 		"Final essay: submitted Wed 30 Nov 10:00, graded 66/80 by P9000 on Wed 30 Nov 10:00.",

@@ -246,9 +246,10 @@ func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (S
 func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (string, error) {
 	pr := b.cfg.Catalog.Printer(langOf(p))
 	own := b.zoneOf(p)
-	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && s.Kind != extensionNews && p.Created.After(s.At) {
+	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && s.Kind != extensionNews && p.Created.After(s.DueIn(own)) {
 		// Someone who joined after a reminder's instant gets only the
-		// reminders still ahead of them.
+		// reminders still ahead of them; a send at a local hour is
+		// judged by their own hour, not the earliest on Earth.
 		return "", nil
 	}
 	switch s.Kind {

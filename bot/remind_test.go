@@ -364,10 +364,7 @@ func TestWholeCourseAsReceived(t *testing.T) {
 			counts[kind]++
 			perDay[m.at.In(loc).Format("2006-01-02")]++
 			local := m.at.In(loc).Format("Mon 2 Jan 15:04")
-			// The week 7 quiz is open 8 hours and closes at 06:59 in
-			// Manila: its news cannot wait for the morning.
-			lastNight := kind == "quiz" && strings.Contains(m.text, "Week 7 quiz")
-			if _, in := quiet.End(m.at, loc); in && kind != "reminder" && !lastNight {
+			if _, in := quiet.End(m.at, loc); in && kind != "reminder" {
 				t.Errorf("%s: %s at %s, in the quiet hours", zone, kind, local)
 			}
 			switch {
@@ -382,8 +379,8 @@ func TestWholeCourseAsReceived(t *testing.T) {
 			busiest = max(busiest, n)
 		}
 		t.Logf("%s received %d messages, at most %d a day: %v", zone, len(rec.of(chatID(chat))), busiest, counts)
-		if counts["reminder"] != 2*sessions || counts["quiz"] != weekly || counts["nudge"] != 1 || counts["summary"] != 1 || counts["other"] != 0 {
-			t.Errorf("%s: %v; want %d reminders (2 for each of %d sessions), %d quiz openings, 1 nudge, 1 summary", zone, counts, 2*sessions, sessions, weekly)
+		if counts["reminder"] != 2*sessions || counts["quiz"] != weekly || counts["nudge"] != 1 || counts["summary"] != 1 || counts["evaluation"] != 1 || counts["other"] != 0 {
+			t.Errorf("%s: %v; want %d reminders (2 for each of %d sessions), %d quiz openings, 1 nudge, 1 summary, 1 invitation to the evaluation", zone, counts, 2*sessions, sessions, weekly)
 		}
 		if counts["digest"] == 0 {
 			t.Errorf("%s: no digest of the electives' sessions", zone)
@@ -401,8 +398,11 @@ func kindOf(text string) string {
 			return k.kind
 		}
 	}
-	if strings.Contains(text, " is open (") {
+	switch {
+	case strings.Contains(text, " is open ("):
 		return "quiz"
+	case strings.HasSuffix(text, "Send /evaluation to start."):
+		return "evaluation"
 	}
 	return "other"
 }

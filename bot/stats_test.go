@@ -327,7 +327,7 @@ func checkQuizLines(t *testing.T, c *course.Course, text string, drawn map[strin
 			continue
 		}
 		opened[string(q.ID)] = completed[q.ID]
-		mustContain(t, text, fmt.Sprintf("  %s: %d so far (open until Fri 2 Dec)", q.ID, completed[q.ID]))
+		mustContain(t, text, fmt.Sprintf("  %s: %d so far (open until Fri 9 Dec)", q.ID, completed[q.ID]))
 	}
 	mustContain(t, text, "  week-4: not open yet (opens Fri 11 Nov)")
 	if !maps.Equal(drawn, opened) {

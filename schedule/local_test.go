@@ -82,11 +82,11 @@ func TestLocalSendsDueInEachZone(t *testing.T) {
 		{"digest:20221024", "Europe/Rome", "2022-10-24T08:00:00+02:00"},
 		{"digest:20221024", "America/Bogota", "2022-10-24T08:00:00-05:00"},
 		{"digest:20221024", "Asia/Manila", "2022-10-24T08:00:00+08:00"},
-		// Quizzes close on 2 Dec 23:59 Turin time: 17:59 in Bogota (the
-		// day before is 1 Dec), 3 Dec 06:59 in Manila (2 Dec).
-		{"nudge:20221202T2259Z", "Europe/Rome", "2022-12-01T10:00:00+01:00"},
-		{"nudge:20221202T2259Z", "America/Bogota", "2022-12-01T10:00:00-05:00"},
-		{"nudge:20221202T2259Z", "Asia/Manila", "2022-12-02T10:00:00+08:00"},
+		// Quizzes close on 9 Dec 23:59 Turin time: 17:59 in Bogota (the
+		// day before is 8 Dec), 10 Dec 06:59 in Manila (9 Dec).
+		{"nudge:20221209T2259Z", "Europe/Rome", "2022-12-08T10:00:00+01:00"},
+		{"nudge:20221209T2259Z", "America/Bogota", "2022-12-08T10:00:00-05:00"},
+		{"nudge:20221209T2259Z", "Asia/Manila", "2022-12-09T10:00:00+08:00"},
 		// The course ends at midnight Turin time: 18:00 in Bogota, 07:00 in Manila.
 		{"summary", "Europe/Rome", "2022-12-03T09:00:00+01:00"},
 		{"summary", "America/Bogota", "2022-12-03T09:00:00-05:00"},
