@@ -3,10 +3,10 @@ package console
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"errors"
 	"strings"
 	"testing"
 
