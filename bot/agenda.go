@@ -187,8 +187,11 @@ func langNames(pr *locales.Printer, langs []locales.Lang) string {
 }
 
 // cmdElectives shows every elective with a mark on those followed; a
-// button toggles one.
-func (r *request) cmdElectives(string) error {
+// button toggles one, and so does "/electives <id>".
+func (r *request) cmdElectives(arg string) error {
+	if arg != "" {
+		return r.toggleElective(arg)
+	}
 	text, rows := r.electivesList()
 	return r.say(text, rows...)
 }
@@ -204,6 +207,11 @@ func (r *request) electivesList() (string, [][]Button) {
 		}
 		rows = append(rows, []Button{{Label: mark + e.Title.In(r.pr.Lang), Data: "el:" + e.ID}})
 	}
+	done := r.pr.T("button_electives_later")
+	if len(r.p.Electives) > 0 {
+		done = r.pr.T("button_electives_done")
+	}
+	rows = append(rows, []Button{{Label: done, Data: "els:done"}})
 	return r.pr.N("electives_header", len(r.p.Electives)), rows
 }
 
@@ -225,6 +233,7 @@ func (r *request) toggleElective(id string) error {
 		return err
 	}
 	r.p.Electives = chosen
+	r.b.mirrorElective(r.ctx, r.p, id, msg == "elective_added")
 	if r.editElectives() {
 		return nil
 	}

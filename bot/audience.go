@@ -344,13 +344,13 @@ func (a *audience) describe(pr *locales.Printer) string {
 // are judged with the course's rules at that instant.
 type sieve struct {
 	a       audience
-	r       *request
+	t       tally
 	offered int // points of the quizzes opened by the instant
 }
 
-func (b *Bot) sieve(ctx context.Context, a audience, at time.Time) *sieve {
-	s := &sieve{a: a, r: &request{b: b, c: b.Course(), ctx: ctx, now: at}}
-	for _, q := range s.r.c.Bank.Quizzes {
+func (b *Bot) sieve(a audience, at time.Time) *sieve {
+	s := &sieve{a: a, t: tally{st: b.cfg.Store, c: b.Course(), now: at}}
+	for _, q := range s.t.c.Bank.Quizzes {
 		if !at.Before(q.Opens) {
 			s.offered += q.Points
 		}
@@ -393,7 +393,7 @@ func (s *sieve) standingAdmits(p *store.Participant) bool {
 	if len(a.tiers) == 0 && a.atRisk == "" {
 		return true
 	}
-	prog := s.r.markedProgress(p)
+	prog := s.t.markedProgress(p)
 	return hasAny(a.tiers, prog.Tier) && (a.atRisk == "" || s.behindPace(prog))
 }
 
@@ -449,7 +449,7 @@ func (b *Bot) audienceSize(ctx context.Context, a audience, at time.Time) (reach
 		c, err := b.cfg.Store.Counts(ctx)
 		return reach{total: c.EveryoneReachable}, err
 	}
-	s := b.sieve(ctx, a, at)
+	s := b.sieve(a, at)
 	n := reach{byLang: map[locales.Lang]int{}}
 	err := b.cfg.Store.EachParticipants(ctx, func(ps []store.Participant) error {
 		for i := range ps {
@@ -474,7 +474,7 @@ func (b *Bot) enqueueAudience(ctx context.Context, w schedule.Send, a audience, 
 	if !now.Before(w.Expires) {
 		return 0, nil
 	}
-	s := b.sieve(ctx, a, at)
+	s := b.sieve(a, at)
 	added := 0
 	err := b.cfg.Store.EachParticipants(ctx, func(ps []store.Participant) error {
 		var to []string
@@ -489,6 +489,11 @@ func (b *Bot) enqueueAudience(ctx context.Context, w schedule.Send, a audience, 
 	})
 	if added > 0 {
 		b.log.Info("announcement queued", "send", w.ID, "audience", a.String(), "recipients", added)
+	}
+	if err == nil && a.everyone() && !a.reminder {
+		// Posted in the shared channels too; a narrower audience is not
+		// told in public.
+		err = b.enqueueChannels(ctx, w)
 	}
 	return added, err
 }

@@ -15,24 +15,24 @@ import (
 	"github.com/elmabot/elmabot/store"
 )
 
-// recorder is a platform that takes every message and keeps it by chat:
+// chatLog is a platform that takes every message and keeps it by chat:
 // the Discord of these tests, beside the fake Telegram.
-type recorder struct {
+type chatLog struct {
 	platform bot.Platform
 	mu       sync.Mutex
 	got      map[string][]string
 }
 
-func (r *recorder) Platform() bot.Platform { return r.platform }
+func (r *chatLog) Platform() bot.Platform { return r.platform }
 
-func (r *recorder) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
+func (r *chatLog) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got[rep.ChatID] = append(r.got[rep.ChatID], rep.Text)
 	return bot.Sent{MessageID: fmt.Sprint(len(r.got[rep.ChatID]))}, nil
 }
 
-func (r *recorder) texts(chat string) string {
+func (r *chatLog) texts(chat string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return strings.Join(r.got[chat], "\n")
@@ -48,8 +48,8 @@ type member struct {
 	telegram  bool // on Telegram, chat "<chat>"
 }
 
-// enrol creates m with its accounts.
-func (s *staff) enrol(m member) store.ParticipantID {
+// enrolMember creates m with its accounts.
+func (s *staff) enrolMember(m member) store.ParticipantID {
 	s.t.Helper()
 	ctx := context.Background()
 	id := fmt.Sprint(m.chat)
@@ -114,26 +114,26 @@ func (s *staff) waitCount(chat int64, text string, want int) {
 // unless the audience names a platform.
 type audienceCourse struct {
 	*staff
-	discord                   *recorder
+	discord                   *chatLog
 	ana, luis, bea, dave, eve int64
 }
 
 func newAudienceCourse(t *testing.T) *audienceCourse {
 	s := newStaff(t, "2022-10-29T10:00")
-	c := &audienceCourse{staff: s, discord: &recorder{platform: bot.Discord, got: map[string][]string{}}, ana: 9601, luis: 9602, bea: 9603, dave: 9604, eve: 9605}
+	c := &audienceCourse{staff: s, discord: &chatLog{platform: bot.Discord, got: map[string][]string{}}, ana: 9601, luis: 9602, bea: 9603, dave: 9604, eve: 9605}
 	s.r.bot.Register(c.discord)
-	s.enrol(member{chat: c.ana, lang: locales.EN, telegram: true})
-	luis := s.enrol(member{chat: c.luis, lang: locales.ES, cohort: "SAMM", electives: []string{"skills"}, telegram: true})
+	s.enrolMember(member{chat: c.ana, lang: locales.EN, telegram: true})
+	luis := s.enrolMember(member{chat: c.luis, lang: locales.ES, cohort: "SAMM", electives: []string{"skills"}, telegram: true})
 	s.finish(luis, "week-1")
-	bea := s.enrol(member{chat: c.bea, lang: locales.ES, electives: []string{"skills", "policy"}, telegram: true})
+	bea := s.enrolMember(member{chat: c.bea, lang: locales.ES, electives: []string{"skills", "policy"}, telegram: true})
 	for _, q := range []quiz.ID{"week-1", "week-2", "elective-skills", "elective-communicating", "elective-policy"} {
 		s.finish(bea, q)
 	}
-	dave := s.enrol(member{chat: c.dave, lang: locales.EN, cohort: "SAMM", discord: true})
+	dave := s.enrolMember(member{chat: c.dave, lang: locales.EN, cohort: "SAMM", discord: true})
 	for _, q := range []quiz.ID{"week-1", "week-2", "elective-skills"} {
 		s.finish(dave, q)
 	}
-	eve := s.enrol(member{chat: c.eve, lang: locales.EN, electives: []string{"climate"}, telegram: true, discord: true})
+	eve := s.enrolMember(member{chat: c.eve, lang: locales.EN, electives: []string{"climate"}, telegram: true, discord: true})
 	ctx := context.Background()
 	if err := s.store.SubmitEssay(ctx, eve, s.clock.Now()); err != nil {
 		t.Fatal(err)
@@ -244,7 +244,9 @@ func (c *audienceCourse) coordinator() store.ParticipantID {
 }
 
 // TestCoordinatorReminderGoesToThoseWithRemindersOn: /remind is headed as
-// a reminder and skips those who turned reminders off, filters or not.
+// a reminder and skips those who turned reminders off, filters or not;
+// like the course's reminders, it waits for the end of quiet hours
+// (22:00-07:00 in each person's zone).
 func TestCoordinatorReminderGoesToThoseWithRemindersOn(t *testing.T) {
 	s := newStaff(t, "2022-10-29T10:00")
 	const ana, luis, quiet = 9801, 9802, 9803
@@ -257,9 +259,20 @@ func TestCoordinatorReminderGoesToThoseWithRemindersOn(t *testing.T) {
 	got := s.from(chris, "/remind notdone:week-1 Finish week 1 || Termine la semana 1")
 	mustContain(t, got, "Audience: keeps reminders on · has not finished week-1", "In English, to 1 participant:\nFinish week 1", "It will go to 2 participants")
 	s.from(chris, "press:"+s.button(chris, "Send to 2"))
+	s.waitText(ana, "Reminder from the course team:\nFinish week 1")
+	// Luis's copy waits in the queue for 07:00 in Bogota, 14:00 in Turin.
+	end := s.clock.Now().Add(4 * time.Hour)
+	deadline := time.Now().Add(20 * time.Second)
+	for at, ok, err := s.store.NextDue(context.Background()); !ok || !at.Equal(end); at, ok, err = s.store.NextDue(context.Background()) {
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("the queue's next delivery is at %v (%v, %v), want %v", at, ok, err, end)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mustNotContain(t, strings.Join(s.texts(luis), "\n"), "Termine la semana 1")
+	s.clock.Advance(4 * time.Hour)
+	s.waitText(luis, "Recordatorio del equipo del curso:\nTermine la semana 1")
 	s.waitText(chris, "Announcement finished: delivered to 2")
-	mustContain(t, strings.Join(s.texts(ana), "\n"), "Reminder from the course team:\nFinish week 1")
-	mustContain(t, strings.Join(s.texts(luis), "\n"), "Recordatorio del equipo del curso:\nTermine la semana 1")
 	mustNotContain(t, strings.Join(s.texts(quiet), "\n"), "Finish week 1")
 	mustNotContain(t, strings.Join(s.texts(chris), "\n"), "team:\nFinish week 1")
 

@@ -17,6 +17,7 @@ import (
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
+	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
@@ -289,14 +290,14 @@ func (h *harness) press(user, data string) string {
 }
 
 func TestClosedQuizRefused(t *testing.T) {
-	h := newHarness(t, "2022-12-02T23:00")
+	h := newHarness(t, "2022-12-09T23:00")
 	h.say("ana", "/register Ana Lima")
 	q, _ := h.course.Bank.Quiz("week-7")
 	h.say("ana", "/quiz week-7")
 	button := bot.SignAnswerForTest(h.bot, h.participant("ana").ID, q.ID, q.Questions[0].ID, q.Questions[0].Correct)
-	h.clock.Advance(2 * time.Hour) // past 23:59 on 2 Dec: every quiz has closed
+	h.clock.Advance(2 * time.Hour) // past 23:59 on 9 Dec: every quiz has closed
 	got := h.press("ana", button)
-	mustContain(t, got, "closed on Fri 2 Dec: answers are no longer accepted")
+	mustContain(t, got, "closed on Fri 9 Dec: answers are no longer accepted")
 	if tot := h.totals("ana"); tot.Total != 0 {
 		t.Errorf("a closed quiz earned %d points", tot.Total)
 	}
@@ -475,5 +476,56 @@ func TestUpdateClaimedElsewhereIsTurnedAway(t *testing.T) {
 	}
 	if n := strings.Count(p.out.String(), "Weekly quizzes"); n != 1 {
 		t.Errorf("%d progress replies, want 1:\n%s", n, p.out.String())
+	}
+}
+
+// TestConsolesShareACourse: two consoles on one Redis (two processes,
+// each serving one person) each show only their own person's messages;
+// a reminder taken by the wrong process waits for the right one.
+func TestConsolesShareACourse(t *testing.T) {
+	h := newHarness(t, "2022-10-24T14:45")
+	bobs := &harness{t: t, store: h.store, clock: h.clock, course: h.course, srv: h.srv, users: map[string]*person{}}
+	cat, err := locales.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobs.bot, err = bot.New(bot.Config{Course: h.course, Store: h.store, Catalog: cat, Clock: h.clock, Secret: []byte("test secret of enough length")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.say("ana", "/register Ana Lima")
+	bobs.say("bob", "/register Bob Osei")
+	ana, bob := h.as("ana", "en"), bobs.as("bob", "en")
+	ana.out.Reset()
+	bob.out.Reset()
+
+	var reminder schedule.Send
+	for _, s := range bot.Plan(h.course) {
+		if s.ID == "rem:w2-plenary:15m0s:20221024T1300Z" {
+			reminder = s
+		}
+	}
+	ctx := context.Background()
+	if err := h.bot.Deliver(ctx, reminder); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.bot.DrainDeliveries(ctx); err != nil { // ana's process takes both
+		t.Fatal(err)
+	}
+	mustContain(t, ana.out.String(), "starts in 15 minutes")
+	if strings.Count(ana.out.String(), "starts in") != 1 {
+		t.Errorf("ana's console shows someone else's reminder:\n%s", ana.out.String())
+	}
+	if bob.out.Len() != 0 {
+		t.Fatalf("bob's console printed %q before his process took anything", bob.out.String())
+	}
+	h.clock.Advance(3 * time.Second) // bob's reminder is offered again
+	if err := bobs.bot.DrainDeliveries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, bob.out.String(), "starts in 15 minutes", "Global and regional labour migration trends")
+	st, err := h.store.WaveCounts(ctx, reminder.ID)
+	if err != nil || st.Sent != 2 || st.Due != 0 {
+		t.Errorf("wave counts %+v (%v), want both sent", st, err)
 	}
 }

@@ -121,7 +121,7 @@ func (r *request) previewBroadcast(bc store.Broadcast, a audience, n reach) erro
 	pr := r.pr
 	lines := []string{pr.T("broadcast_audience", "Audience", a.describe(pr))}
 	if !bc.Due.IsZero() {
-		lines = append(lines, pr.T("broadcast_when", "When", r.when(bc.Due), "Zone", r.zoneName()))
+		lines = append(lines, pr.T("broadcast_when", "When", r.courseWhen(bc.Due), "Zone", r.zoneName()))
 	}
 	langs := a.langs
 	if len(langs) == 0 {
@@ -251,6 +251,9 @@ func (b *Bot) attemptBroadcast(ctx context.Context, d store.Delivery, id string)
 	a, err := audienceOf(b.Course(), bc)
 	if err != nil {
 		return store.Failed, w.Expires, err
+	}
+	if end, quiet := b.quietHours(&p).End(b.cfg.Clock.Now(), b.zoneOf(&p)); bc.Reminder && quiet && end.Before(w.Expires) {
+		return store.Wait, end, nil // a reminder keeps the person's quiet hours
 	}
 	p.Accounts = a.narrow(p.Accounts)
 	pr := b.cfg.Catalog.Printer(langOf(&p))

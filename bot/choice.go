@@ -10,7 +10,7 @@ import (
 func (r *request) choice() error {
 	kind, value, _ := strings.Cut(r.u.Choice, ":")
 	if kind == "lang" {
-		return r.setLanguage(value)
+		return r.languageChoice(value)
 	}
 	if r.p == nil {
 		return r.refuse()
@@ -18,6 +18,8 @@ func (r *request) choice() error {
 	switch kind {
 	case "a":
 		return r.answerButton(r.u.Choice)
+	case "ev":
+		return r.evaluationButton()
 	case "q":
 		answers, err := r.b.cfg.Store.AllAnswers(r.ctx, r.p.ID)
 		if err != nil {
@@ -30,12 +32,19 @@ func (r *request) choice() error {
 		return r.setTimeZone(value)
 	case "el":
 		return r.toggleElective(value)
+	case "els":
+		return r.electivesDone()
 	case "rem":
 		return r.reminderChoice(value)
 	case "cmd":
 		return r.command(value, "")
 	case "faq":
 		return r.faqChoice(value)
+	case "eg":
+		if !r.allowed(coordinator) {
+			return r.refuse()
+		}
+		return r.gradeChoice()
 	case "bc":
 		if !r.allowed(coordinator) {
 			return r.refuse()

@@ -33,12 +33,15 @@ func commandTable() []commandSpec {
 		{"review", participant, (*request).cmdReview},
 		{"agenda", participant, (*request).cmdAgenda},
 		{"next", participant, (*request).cmdNext},
+		{"calendar", participant, (*request).cmdCalendar},
 		{"electives", participant, (*request).cmdElectives},
 		{"timezone", participant, (*request).cmdTimeZone},
 		{"reminders", participant, (*request).cmdReminders},
+		{"quiet", participant, (*request).cmdQuiet},
 		{"name", participant, (*request).cmdName},
 		{"link", participant, (*request).cmdLink},
 		{"human", participant, (*request).cmdHuman},
+		{"evaluation", participant, (*request).cmdEvaluation},
 		{"questions", coordinator, (*request).cmdQuestions},
 		{"answer", coordinator, (*request).cmdAnswer},
 		{"broadcast", coordinator, (*request).cmdBroadcast},
@@ -46,8 +49,11 @@ func commandTable() []commandSpec {
 		{"scheduled", coordinator, (*request).cmdScheduled},
 		{"find", coordinator, (*request).cmdFind},
 		{"essay", coordinator, (*request).cmdEssay},
+		{"extend", coordinator, (*request).cmdExtend},
 		{"grade", coordinator, (*request).cmdGrade},
 		{"stats", coordinator, (*request).cmdStats},
+		{"participant", coordinator, (*request).cmdParticipant},
+		{"export", coordinator, (*request).cmdExport},
 	}
 }
 
@@ -66,13 +72,16 @@ func (r *request) command(name, args string) error {
 	return r.say(r.pr.T("unknown_command", "Name", name))
 }
 
-// allowed reports whether the sender holds role.
+// allowed reports whether the sender holds role. A coordinator is on
+// the roster as one, or holds the platform's staff role (Update.Staff);
+// either way they have a participant's record, which coordinator tools
+// act under.
 func (r *request) allowed(need role) bool {
 	switch need {
 	case participant:
 		return r.p != nil
 	case coordinator:
-		return r.p != nil && r.p.Coordinator
+		return r.p != nil && (r.p.Coordinator || r.u.Staff)
 	}
 	return true
 }
@@ -87,13 +96,22 @@ func (r *request) refuse() error {
 
 // Commands lists the commands a participant sees in menus, in lang.
 func (b *Bot) Commands(lang string) []CommandInfo {
+	var out []CommandInfo
+	for _, c := range b.AllCommands(lang) {
+		if !c.Staff {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// AllCommands lists every command in lang, the coordinators' marked
+// Staff, for platforms that can hide those from participants.
+func (b *Bot) AllCommands(lang string) []CommandInfo {
 	pr := b.cfg.Catalog.Printer(hintLang(lang))
 	var out []CommandInfo
 	for _, c := range commandTable() {
-		if c.role == coordinator {
-			continue
-		}
-		out = append(out, CommandInfo{Name: c.name, Description: pr.T("cmd_" + c.name)})
+		out = append(out, b.commandInfo(pr, c))
 	}
 	return out
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )
 
@@ -16,7 +15,7 @@ import (
 // "/answer s4 The recordings are on the course page."
 func (r *request) cmdAnswer(args string) error {
 	qid, text, _ := strings.Cut(args, " ")
-	text = strings.TrimSpace(text)
+	qid, text = strings.TrimPrefix(qid, "#"), strings.TrimSpace(text)
 	if qid == "" || text == "" {
 		return r.say(r.pr.T("answer_usage"))
 	}
@@ -102,62 +101,6 @@ func (r *request) cmdEssay(args string) error {
 		return err
 	}
 	return r.say(r.pr.T("essay_recorded", "Name", p.Name))
-}
-
-// cmdGrade grades a final essay by its rubric, in rubric order:
-// "/grade p12 8 25 24 7 Clear and well argued".
-func (r *request) cmdGrade(args string) error {
-	rules := r.course().Rules.Essay
-	p, rest, ok, err := r.target(args, r.gradeUsage())
-	if !ok {
-		return err
-	}
-	g, ok := parseGrade(rest, rules.Rubric)
-	if !ok {
-		return r.say(r.gradeUsage())
-	}
-	g.By, g.At = r.p.Name, r.now
-	if err := r.b.cfg.Store.SubmitEssay(r.ctx, p.ID, r.now); err != nil {
-		return err
-	}
-	totals, err := r.b.cfg.Store.GradeEssay(r.ctx, p.ID, g)
-	if err != nil {
-		return err
-	}
-	ppr := r.b.cfg.Catalog.Printer(langOf(p))
-	note := ppr.N("essay_graded", totals.Total, "Grade", g.Total, "Max", rules.Max)
-	if err := r.tell(p, "gr:"+r.eventKey(), note); err != nil {
-		return err
-	}
-	return r.say(r.pr.T("grade_recorded", "Name", p.Name, "Grade", g.Total, "Max", rules.Max, "Total", r.pr.N("count_points", totals.Total)))
-}
-
-// parseGrade reads one score per rubric part, each within its maximum,
-// then an optional note.
-func parseGrade(s string, rubric []quiz.RubricPart) (store.Grade, bool) {
-	fields := strings.Fields(s)
-	if len(fields) < len(rubric) {
-		return store.Grade{}, false
-	}
-	g := store.Grade{Parts: map[string]int{}}
-	for i, part := range rubric {
-		n, err := strconv.Atoi(fields[i])
-		if err != nil || n < 0 || n > part.Max {
-			return store.Grade{}, false
-		}
-		g.Parts[part.ID] = n
-		g.Total += n
-	}
-	g.Note = strings.Join(fields[len(rubric):], " ")
-	return g, true
-}
-
-func (r *request) gradeUsage() string {
-	var parts []string
-	for _, p := range r.course().Rules.Essay.Rubric {
-		parts = append(parts, fmt.Sprintf("%s (0-%d)", p.Title.In(r.pr.Lang), p.Max))
-	}
-	return r.pr.T("grade_usage", "Parts", strings.Join(parts, ", "))
 }
 
 // noticeLife is how long a notice to a participant (a reply to their

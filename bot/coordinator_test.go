@@ -188,7 +188,7 @@ func TestGradingAnEssay(t *testing.T) {
 	mustContain(t, s.from(chris, "/essay "+string(id)), "Recorded: Ana Lima has submitted the final essay.")
 	got := s.from(chris, "/grade "+string(id)+" 8 25 24 7 Clear and well argued")
 	mustContain(t, got, "Graded: Ana Lima, 64/80. Their total is now 64 points")
-	mustContain(t, strings.Join(s.texts(ana), "\n"), "Su ensayo final fue calificado: 64/80. Su total es ahora de 64 puntos.")
+	mustContain(t, strings.Join(s.texts(ana), "\n"), "Su ensayo final fue calificado: 64/80.", "Su total es ahora de 64 puntos.")
 	essay, err := s.store.Essay(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +216,7 @@ func TestAnsweringAParticipantsQuestion(t *testing.T) {
 	mustContain(t, strings.Join(s.texts(ana), "\n"), "Reply from the course team to your question \"Can my colleague attend in my place?\":\n\nYes, write to the eCampus team first.")
 	mustContain(t, s.from(chris, "/questions"), "No open questions.")
 	mustContain(t, s.from(chris, "/answer "+qid+" again"), "There is no open question "+qid)
-	mustContain(t, s.from(chris, "/answer"), "Send /answer followed by the question number")
+	mustContain(t, s.from(chris, "/answer"), "Send /answer followed by the question's id")
 }
 
 // TestBroadcastCutShortResumesWithoutRepeats: the bot shuts down in the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -242,10 +243,13 @@ func (b *Bot) deliver(parent context.Context, d store.Delivery) {
 	defer cancel()
 	outcome, expires, err := b.attempt(ctx, d)
 	retryAt := time.Time{}
-	if outcome == store.Retry {
+	switch outcome {
+	case store.Retry:
 		b.storeTrouble(err)
-		outcome, retryAt = b.retryOrGiveUp(d, expires)
-		b.log.Warn("delivery failed", "item", d.Item, "to", d.Recipient, "attempt", d.Attempts+1, "outcome", outcome, "err", err)
+		outcome, retryAt = b.retryOrGiveUp(d, expires, err)
+		b.logRetry("delivery failed", d, outcome, err)
+	case store.Wait:
+		retryAt = expires // for Wait, attempt says when it is due
 	}
 	// A fresh deadline: the send may have used up its own, and a result
 	// not recorded means the message goes out again.
@@ -269,7 +273,7 @@ func (b *Bot) settle(ctx context.Context, d store.Delivery, o store.Outcome, ret
 		b.log.Error("recording a delivery", "item", d.Item, "to", d.Recipient, "outcome", o, "err", err)
 		return
 	}
-	if !applied || left > 0 || o == store.Retry {
+	if !applied || left > 0 || o == store.Retry || o == store.Wait {
 		return
 	}
 	raw, watched, err := b.cfg.Store.WatchedWave(ctx, d.Item)
@@ -282,9 +286,21 @@ func (b *Bot) settle(ctx context.Context, d store.Delivery, o store.Outcome, ret
 	}
 }
 
+// elsewhereWait is how soon a delivery for a chat another process serves
+// (ErrElsewhere) is offered again.
+const elsewhereWait = time.Second
+
 // retryOrGiveUp schedules the next try, unless d has had its tries or
-// the next would come after it expires.
-func (b *Bot) retryOrGiveUp(d store.Delivery, expires time.Time) (store.Outcome, time.Time) {
+// the next would come after it expires. A delivery for a chat served
+// elsewhere is offered again soon, however often, until it expires.
+func (b *Bot) retryOrGiveUp(d store.Delivery, expires time.Time, err error) (store.Outcome, time.Time) {
+	if errors.Is(err, ErrElsewhere) {
+		at := b.cfg.Clock.Now().Add(elsewhereWait + time.Duration(rand.Int64N(int64(elsewhereWait))))
+		if !at.Before(expires) {
+			return store.Expired, time.Time{}
+		}
+		return store.Retry, at
+	}
 	wait := min(retryBase<<min(d.Attempts, 10), retryMax)
 	wait += time.Duration(rand.Int64N(int64(wait)/5 + 1))
 	at := b.cfg.Clock.Now().Add(wait)
@@ -294,7 +310,8 @@ func (b *Bot) retryOrGiveUp(d store.Delivery, expires time.Time) (store.Outcome,
 	return store.Retry, at
 }
 
-// attempt tries d once. expires is when d stops being worth sending.
+// attempt tries d once. expires is when d stops being worth sending;
+// with Wait, it is when d is due for its recipient.
 func (b *Bot) attempt(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
 	if d.Payload != nil {
 		var msg directMsg
@@ -311,6 +328,16 @@ func (b *Bot) attempt(ctx context.Context, d store.Delivery) (store.Outcome, tim
 		return b.attemptBroadcast(ctx, d, id)
 	}
 	return b.attemptWave(ctx, d)
+}
+
+// logRetry logs a delivery that did not go out; one waiting for the
+// process that serves its chat is routine, and logged only for debugging.
+func (b *Bot) logRetry(msg string, d store.Delivery, o store.Outcome, err error) {
+	level := slog.LevelWarn
+	if errors.Is(err, ErrElsewhere) {
+		level = slog.LevelDebug
+	}
+	b.log.Log(context.Background(), level, msg, "item", d.Item, "to", d.Recipient, "attempt", d.Attempts+1, "outcome", o, "err", err)
 }
 
 // outcomeOf sorts a send's error.
@@ -388,8 +415,8 @@ func (b *Bot) sendOnce(ctx context.Context, item, to string, msg directMsg) (sen
 	retryAt := time.Time{}
 	if o == store.Retry {
 		b.storeTrouble(serr)
-		o, retryAt = b.retryOrGiveUp(d, time.UnixMilli(msg.Expires))
-		b.log.Warn("send failed, queued for a retry", "item", item, "to", to, "outcome", o, "err", serr)
+		o, retryAt = b.retryOrGiveUp(d, time.UnixMilli(msg.Expires), serr)
+		b.logRetry("send failed, queued for a retry", d, o, serr)
 		b.poke()
 	}
 	b.settle(context.WithoutCancel(ctx), d, o, retryAt)

@@ -19,6 +19,14 @@
 // passed on; anything else, and every extension request, is kept for the
 // coordinators.
 //
+// The final evaluation (evaluation.go) is asked like a quiz, one
+// question at a time: a rating question is a QuizPoll with Survey set (a
+// regular poll on Telegram, buttons elsewhere); an open question is
+// answered by the next typed message, which free text reaches first
+// while the store says the person is awaited (with a TTL). Each answer
+// is recorded once, and /stats and the report read its counters
+// (EvaluationReport).
+//
 // Handle returns an error only when storage is unavailable, so that the
 // adapter delivers the update again; bad input gets a translated reply.
 //

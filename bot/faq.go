@@ -103,11 +103,34 @@ func (r *request) liveAnswer(e *course.FAQEntry) (string, error) {
 		live = r.recentSessionsText()
 	case course.LiveCourseEnd:
 		live = r.courseEndText()
+	case course.LiveEssayDue:
+		var err error
+		if live, err = r.essayDueText(); err != nil {
+			return "", err
+		}
 	}
 	if live == "" {
 		return text, nil
 	}
 	return text + "\n\n" + live, nil
+}
+
+// essayDueText is when the sender's essay is due: the course's deadline,
+// or a later one a coordinator gave them or everyone (/extend).
+func (r *request) essayDueText() (string, error) {
+	t, err := r.terms()
+	if err != nil {
+		return "", err
+	}
+	d := t.rules.Essay.Deadline
+	switch {
+	case d.IsZero():
+		return "", nil
+	case !r.now.Before(d):
+		return r.pr.T("faq_essay_was_due", "When", courseTime(r.pr, d, r.course().Location, r.zone())), nil
+	}
+	return r.pr.T("faq_essay_due", "When", courseTime(r.pr, d, r.course().Location, r.zone()),
+		"Left", timeLeft(r.pr, d.Sub(r.now))), nil
 }
 
 // webinar reports whether ev is a live session for this person: quiz

@@ -23,7 +23,7 @@ func TestFAQAnswerOffersAPerson(t *testing.T) {
 	h := newHarness(t, "2022-11-21T10:00")
 	h.say("ana", "/register Ana Lima")
 	got := h.say("ana", "When is the essay due?")
-	mustContain(t, got, "submission page on the eCampus", "[1] That helped", "[2] Ask a person")
+	mustContain(t, got, "submission page on the eCampus", "Your final essay is due on Fri 16 Dec at 23:59 Turin time: 25 days 13 hours from now.", "[1] That helped", "[2] Ask a person")
 	mustNotContain(t, got, "final essay applies what you learned") // the deadline, not the description
 	if qs := h.openQuestions(); len(qs) != 0 {
 		t.Fatalf("answered question was passed on before asked: %q", qs)

@@ -27,10 +27,66 @@ type Handler interface {
 type CommandInfo struct {
 	Name        string // without the slash
 	Description string
+	// LocalName is Name in the menu's language, for platforms that show
+	// commands under translated names (Discord); what runs is Name.
+	LocalName string
+	// ArgName and ArgDescription name and describe, in the menu's
+	// language, the text a command takes after its name, for platforms
+	// that show it as a field (Discord).
+	ArgName, ArgDescription string
+	// Suggests says the Bot completes that text as it is typed (see
+	// Suggester).
+	Suggests bool
+	// Staff marks a coordinator command: platforms that can hide
+	// commands from participants (Discord servers) list it hidden; the
+	// core checks the role whatever the menu shows.
+	Staff bool
+}
+
+// Suggester completes a command's text as a person types it, where the
+// platform asks (Discord's autocomplete, which waits three seconds): it
+// reads the course, never storage. *Bot is one.
+type Suggester interface {
+	Suggest(lang, command, typed string) []Suggestion
+}
+
+// Suggestion is one completion: Label shown, Value typed after the
+// command.
+type Suggestion struct {
+	Label string
+	Value string
+}
+
+// ElectiveMirror is a Messenger that mirrors a participant's electives
+// on the platform (a role per elective in a Discord server), so that
+// people who follow an elective can be called together there.
+type ElectiveMirror interface {
+	SetElective(ctx context.Context, userID, elective string, on bool) error
+}
+
+// Channels is a Messenger with shared channels besides each person's
+// chat, where the course is posted too (a Discord server's channels).
+// The chats it names are opaque: Send knows what to make of them.
+type Channels interface {
+	Messenger
+	// AnnounceChat is where announcements for everyone are posted as
+	// well; "" for nowhere.
+	AnnounceChat() string
+	// ElectiveChat is where reminders of an elective's sessions are
+	// posted, calling its followers by the platform's means (a role
+	// mention); "" for nowhere.
+	ElectiveChat(elective string) string
 }
 
 // ErrUnreachable reports a recipient who cannot be written to any more.
 var ErrUnreachable = errors.New("bot: recipient unreachable")
+
+// ErrElsewhere reports a chat this process cannot write to but another
+// process on the same platform can: a console serves one person, in its
+// own terminal. It is no failure: the delivery is taken again shortly, by
+// whichever process claims it, until the chat's own one does or it
+// expires.
+var ErrElsewhere = errors.New("bot: chat served by another process")
 
 // Editor is a Messenger that can change a message it sent: the core takes
 // the buttons off a broadcast preview once it is sent or cancelled, so

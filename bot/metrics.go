@@ -85,6 +85,7 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"open:", "quiz_open"},
 		{"nudge:", "quiz_nudge"},
 		{"summary", "course_summary"},
+		{"digest:", "digest"},
 		{broadcastItem, "broadcast"},
 		{store.ScheduledItem, "scheduled_broadcast"},
 		{"qa:", "quiz_question"}, // the first question, after /quiz
@@ -93,6 +94,14 @@ func itemKinds() []struct{ prefix, kind string } {
 		{"ans:", "support_answer"},
 		{"gr:", "grade"},
 		{"rp:", "report"},
+		{"ea:", "evaluation_question"}, // the first, after /evaluation
+		{"eq:", "evaluation_question"}, // the next, after an answer
+		{"ed:", "evaluation_thanks"},
+		{evaluationItem, "evaluation_invite"},
+		{channelItem, "channel_post"},
+		{extendedForAll + ":", "extension"},
+		{extendedForOne + ":", "extension"},
+		{extendedNudge + ":", "quiz_nudge"},
 	}
 }
 
@@ -122,6 +131,8 @@ func OutcomeName(o store.Outcome) string {
 		return "skipped"
 	case store.Retry:
 		return "retry"
+	case store.Wait:
+		return "wait"
 	}
 	return "other"
 }

@@ -49,6 +49,11 @@ func (b *Bot) DeliverStats(ctx context.Context, s schedule.Send) (WaveStats, err
 // participant set at a time, so that neither this process nor one
 // script holds the whole course; it returns how many were new to it.
 func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
+	return b.enqueueWaveAt(ctx, s, b.cfg.Clock.Now())
+}
+
+// enqueueWaveAt is enqueueWave with the wave due at due, not now.
+func (b *Bot) enqueueWaveAt(ctx context.Context, s schedule.Send, due time.Time) (int, error) {
 	now := b.cfg.Clock.Now()
 	if !now.Before(s.Expires) {
 		return 0, nil
@@ -59,12 +64,15 @@ func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 		for i, id := range ids {
 			to[i] = string(id)
 		}
-		got, err := b.cfg.Store.Enqueue(ctx, s.ID, to, now, s.Expires, nil)
+		got, err := b.cfg.Store.Enqueue(ctx, s.ID, to, due, s.Expires, nil)
 		added += len(got)
 		return err
 	})
 	if added > 0 {
 		b.log.Info("wave queued", "send", s.ID, "recipients", added)
+	}
+	if err == nil {
+		err = b.enqueueChannels(ctx, s)
 	}
 	return added, err
 }
@@ -73,7 +81,9 @@ func (b *Bot) enqueueWave(ctx context.Context, s schedule.Send) (int, error) {
 // keeps Redis busy for about a millisecond.
 const wavePage = 1000
 
-// attemptWave composes wave d.Item for its recipient, now, and sends it.
+// attemptWave composes wave d.Item for its recipient, now, and sends it;
+// or, before the recipient's own instant for it (slotFor), returns Wait
+// and that instant.
 func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome, time.Time, error) {
 	s, ok, err := b.wave(ctx, d.Item)
 	if err != nil || !ok {
@@ -90,12 +100,21 @@ func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome,
 	if err != nil {
 		return store.Retry, s.Expires, err
 	}
+	at, expires, ok := b.slotFor(&p, &s, now)
+	switch {
+	case !ok:
+		return store.Skipped, expires, nil
+	case now.Before(at):
+		return store.Wait, at, nil
+	case !now.Before(expires):
+		return store.Expired, expires, nil
+	}
 	text, err := b.compose(ctx, &p, s, now)
 	if err != nil || text == "" {
-		return outcomeIf(err, store.Skipped), s.Expires, err
+		return outcomeIf(err, store.Skipped), expires, err
 	}
 	err = b.sendTo(ctx, &p, text)
-	return outcomeOf(err), s.Expires, err
+	return outcomeOf(err), expires, err
 }
 
 // outcomeIf is o, or Retry when err says the question could not be
@@ -107,10 +126,14 @@ func outcomeIf(err error, o store.Outcome) store.Outcome {
 	return o
 }
 
-// wave finds the send of the course's plan a queued wave item names
-// (announcements take their own path: attemptBroadcast). ok is false
-// when it is gone (the course was edited).
+// wave finds the send a queued wave item names: an extension's news,
+// or a send of the course's plan (announcements take their own path:
+// attemptBroadcast). ok is false when it is gone (the course was
+// edited).
 func (b *Bot) wave(_ context.Context, item string) (schedule.Send, bool, error) {
+	if s, ok := b.extensionWave(item); ok {
+		return s, true, nil
+	}
 	s, ok := b.planned(item)
 	return s, ok, nil
 }
@@ -151,15 +174,22 @@ func (b *Bot) concerns(p *store.Participant, s *schedule.Send) bool {
 	if s.Kind == schedule.Broadcast || s.Kind == schedule.CourseSummary {
 		return true
 	}
+	if s.Kind == schedule.EvaluationOpens {
+		// Reminders on or off, like the course summary; the answers
+		// are not read here, so who already answered is counted too.
+		return !p.Created.After(s.At) && !p.Coordinator
+	}
 	if p.Created.After(s.At) || !p.Reminders {
 		return false
 	}
 	switch s.Kind {
 	case schedule.Reminder:
-		return b.wantsOffset(p, s.Offset) && b.follows(p, s.Event)
+		return b.wantsOffset(p, s.Offset) && b.remindsOf(p, s.Event)
+	case schedule.Digest:
+		return len(b.digestSessions(p, s, time.Time{})) > 0
 	case schedule.QuizOpens:
 		q := s.Quizzes[0]
-		return b.followsQuiz(p, q) && p.Marks[store.QuizCode(q.ID)].Answered == 0
+		return b.announcesQuiz(p, q) && p.Marks[store.QuizCode(q.ID)].Answered == 0
 	case schedule.QuizNudge:
 		return slices.ContainsFunc(s.Quizzes, func(q *quiz.Quiz) bool {
 			return p.Marks[store.QuizCode(q.ID)].Answered < len(q.Questions) && b.followsQuiz(p, q)
@@ -207,35 +237,50 @@ func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (S
 func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (string, error) {
 	pr := b.cfg.Catalog.Printer(langOf(p))
 	own := b.zoneOf(p)
-	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && p.Created.After(s.At) {
+	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && s.Kind != extensionNews && p.Created.After(s.DueIn(own)) {
 		// Someone who joined after a reminder's instant gets only the
-		// reminders still ahead of them.
+		// reminders still ahead of them; a send at a local hour is
+		// judged by their own hour, not the earliest on Earth.
 		return "", nil
 	}
 	switch s.Kind {
 	case schedule.Reminder:
-		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.follows(p, s.Event) {
+		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.remindsOf(p, s.Event) {
 			return "", nil
 		}
 		return b.reminderText(pr, s.Event, own, now), nil
+	case schedule.Digest:
+		if !p.Reminders {
+			return "", nil
+		}
+		return b.digestText(p, pr, &s, own, now), nil
 	case schedule.QuizOpens:
 		q := s.Quizzes[0]
-		if !p.Reminders || !b.followsQuiz(p, q) {
+		if !p.Reminders || !b.announcesQuiz(p, q) {
 			return "", nil
 		}
 		if started, err := b.started(ctx, p, q); started || err != nil {
 			return "", err
 		}
-		when := courseTime(pr, q.Closes, b.Course().Location, own)
+		t, err := b.termsFor(ctx, b.Course(), p.ID)
+		if err != nil {
+			return "", err
+		}
+		closes, _, _ := t.deadline(q.ID)
+		when := courseTime(pr, closes, b.Course().Location, own)
 		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", pr.N("count_points", q.Points), "When", when, "ID", string(q.ID)), nil
 	case schedule.QuizNudge:
 		if !p.Reminders {
 			return "", nil
 		}
 		return b.nudgeText(ctx, p, pr, s, own, now)
+	case extensionNews:
+		return b.extensionText(ctx, p, pr, s, own)
 	case schedule.Broadcast:
 		// Announcements reach everyone, reminders on or off.
 		return pr.T("broadcast_header") + "\n" + s.Text.In(pr.Lang), nil
+	case schedule.EvaluationOpens:
+		return b.evaluationInvite(ctx, p, pr, own)
 	case schedule.CourseSummary:
 		r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 		prog, err := r.progress()
@@ -269,16 +314,23 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 	if err != nil {
 		return "", err
 	}
+	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
+	t, err := r.terms()
+	if err != nil {
+		return "", err
+	}
 	var titles []string
 	for _, q := range s.Quizzes {
-		if len(answers[q.ID]) < len(q.Questions) && b.followsQuiz(p, q) {
+		// A quiz whose deadline was extended for p is nudged before
+		// the new deadline (see cmdExtend), not this one.
+		closes, _, _ := t.deadline(q.ID)
+		if len(answers[q.ID]) < len(q.Questions) && b.followsQuiz(p, q) && closes.Equal(s.Expires) {
 			titles = append(titles, "• "+q.Title.In(pr.Lang))
 		}
 	}
 	if len(titles) == 0 {
 		return "", nil
 	}
-	r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 	rec, err := r.recordWith(answers)
 	if err != nil {
 		return "", err
@@ -324,14 +376,6 @@ func (b *Bot) zoneOf(p *store.Participant) *time.Location {
 	return b.Course().Location
 }
 
-// wantsOffset: the participant's chosen offsets, else the course's.
-func (b *Bot) wantsOffset(p *store.Participant, off time.Duration) bool {
-	if len(p.ReminderOffsets) == 0 {
-		return slices.Contains(b.Course().Reminders.Offsets, off)
-	}
-	return slices.Contains(p.ReminderOffsets, off)
-}
-
 // follows reports whether ev concerns p: everything but elective
 // sessions concerns everyone.
 func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
@@ -339,6 +383,20 @@ func (b *Bot) follows(p *store.Participant, ev *schedule.Event) bool {
 		return true
 	}
 	return b.followsElective(p, ev.Elective)
+}
+
+// remindsOf reports whether ev gets reminders of its own for p: every
+// session but those of electives p did not choose. Someone who chose
+// none hears of every elective's sessions in the morning digest instead
+// (see digestSessions), not in reminders of each.
+func (b *Bot) remindsOf(p *store.Participant, ev *schedule.Event) bool {
+	return ev.Kind != schedule.ElectiveSession || slices.Contains(p.Electives, ev.Elective)
+}
+
+// announcesQuiz reports whether a quiz's opening is news for p: weekly
+// quizzes for everyone, elective ones for those who chose the elective.
+func (b *Bot) announcesQuiz(p *store.Participant, q *quiz.Quiz) bool {
+	return q.Kind != quiz.Elective || slices.Contains(p.Electives, q.Elective)
 }
 
 // followsQuiz: weekly quizzes are for everyone.

@@ -138,13 +138,15 @@ func (f *fleet) send(id string) schedule.Send {
 func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 	f := newFleet(t, "2022-10-25T15:45")
 	const (
-		ana   = 1001 // English, no elective chosen: hears of every elective
+		ana   = 1001 // English, follows skills
 		luis  = 1002 // Spanish, in Bogota, follows skills
 		mei   = 1003 // follows policy only
 		quiet = 1004 // reminders off
 		early = 1005 // wants only the day-before reminder
+		open  = 1006 // no elective chosen: hears of it in the morning digest
 	)
-	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(ana, locales.EN, "Europe/Rome", []string{"skills"}, true)
+	f.join(open, locales.EN, "Europe/Rome", nil, true)
 	f.join(luis, locales.ES, "America/Bogota", []string{"skills"}, true)
 	f.join(mei, locales.EN, "Europe/Rome", []string{"policy"}, true)
 	f.join(quiet, locales.EN, "Europe/Rome", nil, false)
@@ -167,7 +169,7 @@ func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	want := map[int64]int{ana: 1, luis: 1, mei: 0, quiet: 0, early: 0}
+	want := map[int64]int{ana: 1, luis: 1, mei: 0, quiet: 0, early: 0, open: 0}
 	for chat, n := range want {
 		if got := len(f.texts(chat)); got != n {
 			t.Errorf("chat %d got %d messages, want %d: %q", chat, got, n, f.texts(chat))
@@ -189,7 +191,7 @@ func TestReminderWaveReachesEachRecipientOnce(t *testing.T) {
 func TestReminderWordedForTimeLeft(t *testing.T) {
 	f := newFleet(t, "2022-11-01T09:00")
 	const ines = 2001
-	f.join(ines, locales.ES, "Europe/Madrid", nil, true)
+	f.join(ines, locales.ES, "Europe/Madrid", []string{"measuring"}, true)
 	f.clock.Advance(52 * time.Minute) // 8 minutes before measuring (EN only), 10:00 CET
 	if _, err := f.replica().bot.DeliverStats(context.Background(), f.send("rem:w3-measuring-1:15m0s:20221101T0900Z")); err != nil {
 		t.Fatal(err)
@@ -207,7 +209,7 @@ func TestReminderWordedForTimeLeft(t *testing.T) {
 func TestMissedReminderIsNotSent(t *testing.T) {
 	f := newFleet(t, "2022-10-24T09:00")
 	const ana = 3001
-	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(ana, locales.EN, "Europe/Rome", []string{"policy"}, true)
 	f.clock.Advance(6*time.Hour + 5*time.Minute) // 15:05: the plenary started at 15:00
 	r := f.replica()
 	r.bot.StartDeliveries()
@@ -245,12 +247,12 @@ func TestMissedReminderIsNotSent(t *testing.T) {
 // TestQuizNudgeListsOnlyUnfinishedQuizzes: the nudge before quizzes close
 // goes to those with unfinished quizzes, with their standing.
 func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
-	f := newFleet(t, "2022-11-30T23:59")
+	f := newFleet(t, "2022-12-08T10:00") // the day before they close, 10:00
 	const busy, done = 4001, 4002
 	f.join(busy, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	finished := f.join(done, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	ctx := context.Background()
-	for _, s := range []string{"nudge:20221202T2259Z"} {
+	for _, s := range []string{"nudge:20221209T2259Z"} {
 		nudge := f.send(s)
 		for _, q := range nudge.Quizzes {
 			if q.Elective != "" && q.Elective != "skills" {
@@ -270,7 +272,7 @@ func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("busy got %d messages, want 1", len(got))
 	}
-	mustContain(t, got[0], "These quizzes close on Fri 2 Dec at 23:59", "Week 1 quiz", "Elective quiz: Skills", "Your total: 0 points.", "60 more points for the certificate of participation")
+	mustContain(t, got[0], "These quizzes close on Fri 9 Dec at 23:59", "Week 1 quiz", "Elective quiz: Skills", "Your total: 0 points.", "60 more points for the certificate of participation")
 	mustNotContain(t, got[0], "Elective quiz: Developing")
 	if n := len(f.texts(done)); n != 0 {
 		t.Errorf("a participant who finished everything was nudged %d times", n)
@@ -283,7 +285,7 @@ func TestQuizNudgeListsOnlyUnfinishedQuizzes(t *testing.T) {
 func TestFailedReminderIsSentAgain(t *testing.T) {
 	f := newFleet(t, "2022-10-25T15:45")
 	const ana = 1101
-	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(ana, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	s := f.send("rem:w2-skills-1:15m0s:20221025T1400Z")
 	r := f.replica()
 	f.api.FailAlways("sendMessage", http.StatusBadRequest)
@@ -341,7 +343,7 @@ func (g *gate) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 func TestSlowSendIsNotTakenTwice(t *testing.T) {
 	f := newFleet(t, "2022-10-25T15:45")
 	const ana = 1201
-	f.join(ana, locales.EN, "Europe/Rome", nil, true)
+	f.join(ana, locales.EN, "Europe/Rome", []string{"skills"}, true)
 	r := f.replica()
 	g := &gate{entered: make(chan struct{}, 4), release: make(chan struct{})}
 	r.bot.Register(g)

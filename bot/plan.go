@@ -2,15 +2,11 @@ package bot
 
 import (
 	"slices"
-	"time"
 
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
-
-// NudgeBefore is when, before quizzes close, unfinished ones are nudged.
-const NudgeBefore = 48 * time.Hour
 
 // Plan lists every send of course c in due order. Reminders are planned
 // at every offset a participant may choose, not only the course's
@@ -24,7 +20,8 @@ func Plan(c *course.Course) []schedule.Send {
 			rem.Offsets = append(rem.Offsets, off)
 		}
 	}
-	return schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: rem, NudgeBefore: NudgeBefore, CourseEnd: c.End})
+	plan := schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: rem, CourseEnd: c.End})
+	return withEvaluation(plan, c.Evaluation)
 }
 
 // planIndex is the plan of one course by send id.

@@ -3,12 +3,18 @@ package bot
 import (
 	"strings"
 
+	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )
 
-// cmdProgress shows the running total against each certificate.
-func (r *request) cmdProgress(string) error {
+// cmdProgress shows the running total against each certificate. A
+// coordinator naming someone ("/progress p12", "/progress lima") sees
+// that participant's record instead.
+func (r *request) cmdProgress(args string) error {
+	if strings.TrimSpace(args) != "" && r.allowed(coordinator) {
+		return r.cmdParticipant(args)
+	}
 	p, err := r.progress()
 	if err != nil {
 		return err
@@ -16,11 +22,13 @@ func (r *request) cmdProgress(string) error {
 	return r.say(r.renderProgress(p))
 }
 
-// record is what the store holds on one participant's work.
+// record is what the store holds on one participant's work, and the
+// deadlines that apply to them.
 type record struct {
 	totals  store.Totals
 	essay   store.EssayState
 	answers map[quiz.ID]map[string]store.StoredAnswer
+	terms   terms
 }
 
 // record reads the participant's totals, essay and answers.
@@ -39,7 +47,10 @@ func (r *request) recordWith(answers map[quiz.ID]map[string]store.StoredAnswer) 
 	if rec.totals, err = r.b.cfg.Store.Totals(r.ctx, r.p.ID); err != nil {
 		return rec, err
 	}
-	rec.essay, err = r.b.cfg.Store.Essay(r.ctx, r.p.ID)
+	if rec.essay, err = r.b.cfg.Store.Essay(r.ctx, r.p.ID); err != nil {
+		return rec, err
+	}
+	rec.terms, err = r.terms()
 	return rec, err
 }
 
@@ -54,19 +65,8 @@ func (r *request) progress() (quiz.Progress, error) {
 
 // progressOf applies the course's rules to a record at the request's instant.
 func (r *request) progressOf(rec record) quiz.Progress {
-	s := quiz.Standing{
-		Weekly: rec.totals.Weekly, Elective: rec.totals.Elective, Essay: rec.totals.Essay,
-		EssaySubmitted: rec.essay.Submitted, EssayGraded: rec.essay.Grade != nil,
-		Answered: map[quiz.ID]map[string]bool{},
-	}
-	for qid, qs := range rec.answers {
-		s.Answered[qid] = map[string]bool{}
-		for question := range qs {
-			s.Answered[qid][question] = true
-		}
-	}
-	rules := r.course().Rules
-	return rules.Progress(s, &r.course().Bank, r.now)
+	s := gradebook.Standing(rec.totals, rec.essay, rec.answers)
+	return rec.terms.rules.Progress(s, rec.terms.bank, r.now)
 }
 
 func (r *request) renderProgress(p quiz.Progress) string {

@@ -23,8 +23,12 @@ func (r *request) cmdQuiz(arg string) error {
 	if arg != "" {
 		return r.startQuiz(quiz.ID(arg), answers)
 	}
+	t, err := r.terms()
+	if err != nil {
+		return err
+	}
 	var rows [][]Button
-	for _, q := range r.course().Bank.OpenAt(r.now) {
+	for _, q := range t.bank.OpenAt(r.now) {
 		done := len(answers[q.ID])
 		if done >= len(q.Questions) || !r.followsQuiz(q) {
 			continue
@@ -46,7 +50,10 @@ func (r *request) followsQuiz(q *quiz.Quiz) bool { return r.b.followsQuiz(r.p, q
 // startQuiz sends the first unanswered question of quiz id, or, when
 // every question is answered, the quiz's summary again.
 func (r *request) startQuiz(id quiz.ID, answers map[quiz.ID]map[string]store.StoredAnswer) error {
-	q, ok := r.course().Bank.Quiz(id)
+	q, ok, err := r.quizFor(id)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return r.say(r.pr.T("quiz_unknown", "ID", string(id)))
 	}
@@ -161,6 +168,9 @@ func (r *request) pollAnswer() error {
 	if err != nil {
 		return err
 	}
+	if ref.Quiz == evaluationRef {
+		return r.evaluationVote(ref.Question)
+	}
 	// The platform has already shown right or wrong and the explanation.
 	return r.answer(answerData{Quiz: ref.Quiz, Question: ref.Question, Option: r.u.Poll.Options[0]}, false)
 }
@@ -208,12 +218,14 @@ func (r *request) answer(a answerData, explain bool) error {
 		return r.refuseAnswer("answer_forged")
 	}
 	if !q.OpenAt(r.now) {
-		if err := r.loadRecord(); err != nil {
-			return err
-		}
-		_, err := r.refuseClosed(q)
-		return err
+		return r.answerOutsideWindow(a, explain)
 	}
+	return r.take(q, qu, a, explain)
+}
+
+// take records answer a to question qu of q, open to the sender, and
+// moves on to the next question.
+func (r *request) take(q *quiz.Quiz, qu *quiz.Question, a answerData, explain bool) error {
 	// The store is given the question's points right or wrong: it adds
 	// them only to a correct answer, and counts them as answered.
 	correct, _ := qu.Grade(a.Option)
@@ -252,6 +264,26 @@ func (r *request) answer(a answerData, explain bool) error {
 	text := r.summaryText(q, res.Right, res.Totals.Total)
 	msg := Reply{Text: text, Buttons: [][]Button{r.summaryButtons(q)}}
 	return r.deliver("qs:"+string(q.ID), msg, r.now.Add(noticeLife))
+}
+
+// answerOutsideWindow handles an answer given outside the course's window
+// of its quiz: the sender's own deadline, extended, may still take it.
+// Only then are extensions read, which spares every vote a round trip:
+// an extension never shortens a window.
+func (r *request) answerOutsideWindow(a answerData, explain bool) error {
+	if err := r.loadRecord(); err != nil {
+		return err
+	}
+	q, _, err := r.quizFor(a.Quiz)
+	if err != nil {
+		return err
+	}
+	if q.OpenAt(r.now) {
+		qu, _ := q.Question(a.Question)
+		return r.take(q, qu, a, explain)
+	}
+	_, err = r.refuseClosed(q)
+	return err
 }
 
 // refuseAnswer tells the sender, in their language, why an answer was not

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/elmabot/elmabot/locales"
@@ -90,9 +91,45 @@ func (r *request) cmdRegister(name string) error {
 	return r.registered()
 }
 
-// registered greets a new participant and offers the first choices.
+// registered greets a new participant and offers the first choice, their
+// language; once they pick it (registrationLanguage), the electives.
 func (r *request) registered() error {
-	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), languageButtons())
+	langs := languageButtons()
+	for i := range langs {
+		langs[i].Data += langThenElectives
+	}
+	return r.say(r.pr.T("registered", "Name", r.p.Name, "Course", r.course().Title.In(r.pr.Lang)), langs)
+}
+
+// langThenElectives marks the language buttons of the welcome: after the
+// language, the bot asks for electives, in that language.
+const langThenElectives = ":reg"
+
+// languageChoice handles a language button; one of the welcome's goes on
+// to ask for electives, unless the participant has them already (from
+// the roster) or the course has none.
+func (r *request) languageChoice(value string) error {
+	tag, asks := strings.CutSuffix(value, langThenElectives)
+	if err := r.setLanguage(tag); err != nil || !asks || r.p == nil {
+		return err
+	}
+	if len(r.p.Electives) > 0 || len(r.course().Agenda.Electives) == 0 {
+		return nil
+	}
+	text, rows := r.electivesList()
+	return r.say(r.pr.T("electives_ask")+"\n\n"+text, rows...)
+}
+
+// electivesDone answers the last button under the electives list: Later
+// (none chosen) or Done.
+func (r *request) electivesDone() error {
+	if len(r.p.Electives) > 0 {
+		return r.say(r.pr.N("electives_done", len(r.p.Electives)))
+	}
+	if r.course().Reminders.NoChoiceGetsAll {
+		return r.say(r.pr.T("electives_later_digest", "Time", r.digestTime()))
+	}
+	return r.say(r.pr.T("electives_later"))
 }
 
 func (r *request) cmdName(name string) error {

@@ -23,6 +23,7 @@ type request struct {
 	// partial is true while p holds only the id (see findVoter).
 	partial bool
 	pr      *locales.Printer
+	t       *terms // the sender's deadlines, once read (see terms)
 }
 
 func (b *Bot) newRequest(ctx context.Context, u Update) (*request, error) {
@@ -117,9 +118,14 @@ func (r *request) setLang() {
 	r.pr = r.b.cfg.Catalog.Printer(lang)
 }
 
-// account is the sender's account as the store knows it.
+// account is the sender's account as the store knows it: its chat is
+// the private one, even when the update came from a shared channel.
 func (r *request) account() store.Account {
-	return store.Account{Platform: store.Platform(r.u.Platform), UserID: r.u.UserID, ChatID: r.u.ChatID, Reachable: true}
+	chat := r.u.ChatID
+	if r.u.DirectChat != "" {
+		chat = r.u.DirectChat
+	}
+	return store.Account{Platform: store.Platform(r.u.Platform), UserID: r.u.UserID, ChatID: chat, Reachable: true}
 }
 
 // send delivers a reply to the sender's chat. A recipient who blocked the
@@ -159,6 +165,9 @@ func (r *request) dispatch() error {
 		return r.command(name, args)
 	case strings.TrimSpace(r.u.Text) == "":
 		return nil
+	}
+	if handled, err := r.evaluationText(); handled || err != nil {
+		return err
 	}
 	return r.freeText()
 }

@@ -19,8 +19,12 @@ func (r *request) cmdReview(arg string) error {
 	if arg = strings.TrimSpace(arg); arg != "" {
 		return r.review(quiz.ID(arg), answers[quiz.ID(arg)])
 	}
+	t, err := r.terms()
+	if err != nil {
+		return err
+	}
 	var rows [][]Button
-	bank := &r.course().Bank
+	bank := t.bank
 	for i := range bank.Quizzes {
 		q := &bank.Quizzes[i]
 		if r.reviewable(q, answers[q.ID]) && len(answers[q.ID]) > 0 {
@@ -34,13 +38,17 @@ func (r *request) cmdReview(arg string) error {
 }
 
 // reviewable: the right answers are shown only once they can no longer
-// help anyone with the quiz: it is finished, or closed.
+// help the participant with the quiz: they finished it, or it closed for
+// them (q is the quiz as extended for them).
 func (r *request) reviewable(q *quiz.Quiz, answers map[string]store.StoredAnswer) bool {
 	return len(answers) >= len(q.Questions) || q.ClosedAt(r.now)
 }
 
 func (r *request) review(id quiz.ID, answers map[string]store.StoredAnswer) error {
-	q, ok := r.course().Bank.Quiz(id)
+	q, ok, err := r.quizFor(id)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return r.say(r.pr.T("quiz_unknown", "ID", string(id)))
 	}

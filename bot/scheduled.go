@@ -44,9 +44,9 @@ func (r *request) takeWhen(args string) (due time.Time, rest string, err error) 
 	case !ok:
 		return time.Time{}, "", &inputError{"schedule_bad_time", []any{"Input", strings.TrimSpace(date + " " + clock)}}
 	case !due.After(r.now):
-		return time.Time{}, "", &inputError{"schedule_past", []any{"When", r.when(due)}}
+		return time.Time{}, "", &inputError{"schedule_past", []any{"When", r.courseWhen(due)}}
 	case due.Sub(r.now) > scheduleAhead:
-		return time.Time{}, "", &inputError{"schedule_too_far", []any{"When", r.when(due)}}
+		return time.Time{}, "", &inputError{"schedule_too_far", []any{"When", r.courseWhen(due)}}
 	}
 	return due, after, nil
 }
@@ -61,9 +61,9 @@ func parseInstant(date, clock string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// when names an instant for the coordinator: Turin time, and theirs
+// courseWhen names an instant for the coordinator: Turin time, and theirs
 // when it differs.
-func (r *request) when(t time.Time) string {
+func (r *request) courseWhen(t time.Time) string {
 	return courseTime(r.pr, t, r.course().Location, r.zone())
 }
 
@@ -98,7 +98,7 @@ func (r *request) scheduleChoice(action string, bc store.Broadcast) error {
 func (r *request) scheduleBroadcast(bc store.Broadcast) error {
 	if !r.now.Before(bc.Due) {
 		r.closePreview()
-		return r.say(r.pr.T("schedule_past", "When", r.when(bc.Due)))
+		return r.say(r.pr.T("schedule_past", "When", r.courseWhen(bc.Due)))
 	}
 	// Kept until its wave can no longer go out, and its states expire.
 	if err := r.b.cfg.Store.KeepBroadcast(r.ctx, bc.ID, bc.Due.Sub(r.now)+broadcastLife+keepItems); err != nil {
@@ -112,7 +112,7 @@ func (r *request) scheduleBroadcast(bc store.Broadcast) error {
 	if !listed {
 		return r.say(r.pr.T("scheduled_gone", "ID", bc.ID))
 	}
-	return r.say(r.pr.T("broadcast_scheduled", "ID", bc.ID, "When", r.when(bc.Due)))
+	return r.say(r.pr.T("broadcast_scheduled", "ID", bc.ID, "When", r.courseWhen(bc.Due)))
 }
 
 // cmdScheduled lists the announcements waiting for their instant, each
@@ -147,7 +147,7 @@ func (r *request) listScheduled() error {
 		if err != nil {
 			return err
 		}
-		entries = append(entries, r.pr.T("scheduled_entry", "ID", sc.ID, "When", r.when(sc.Due),
+		entries = append(entries, r.pr.T("scheduled_entry", "ID", sc.ID, "When", r.courseWhen(sc.Due),
 			"Audience", r.describeStored(bc), "Text", excerpt(bc.Text.In(r.pr.Lang), excerptLen)))
 		rows = append(rows, []Button{{Label: r.pr.T("button_scheduled_cancel", "ID", sc.ID), Data: "sc:cancel:" + sc.ID}})
 	}

@@ -59,3 +59,21 @@ func (b *Bot) verifyAnswer(p store.ParticipantID, data string) (answerData, bool
 	}
 	return answerData{Quiz: quiz.ID(parts[0]), Question: parts[1], Option: opt}, true
 }
+
+// signFor signs button data body for participant p (a coordinator's
+// confirmation), in the form "<body>:<mac>": a press is honoured only
+// from the person the button was sent to, and only as it was made.
+func (b *Bot) signFor(p store.ParticipantID, body string) string {
+	return body + ":" + b.mac(p, body)
+}
+
+// verifyFor returns the body of data signed by signFor for p; ok is
+// false for anything forged, altered or meant for someone else.
+func (b *Bot) verifyFor(p store.ParticipantID, data string) (body string, ok bool) {
+	cut := strings.LastIndexByte(data, ':')
+	if cut < 0 {
+		return "", false
+	}
+	body, mac := data[:cut], data[cut+1:]
+	return body, hmac.Equal([]byte(mac), []byte(b.mac(p, body)))
+}

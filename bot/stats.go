@@ -2,179 +2,301 @@ package bot
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/elmabot/elmabot/bot/analytics"
+	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
-	"github.com/elmabot/elmabot/store"
 )
 
-// courseNumbers is what /stats reports.
-type courseNumbers struct {
-	participants, reachable int
-	byLang, byCohort        map[string]int
-	tiers                   map[quiz.Tier]int
-	achievementPossible     int
-	essaysSubmitted         int
-	essaysGraded, gradeSum  int
-	completed               map[quiz.ID]int
-	openQuestions           int
-}
+// chartLimit is how many bars a breakdown (countries) shows before the
+// rest is summed up as "other".
+const chartLimit = 12
 
 // cmdStats shows the course's numbers: who is there, certificates,
-// essays, quizzes completed, questions waiting.
+// points, essays, quizzes completed, questions waiting; and the same as
+// charts. A chart that cannot be drawn leaves the text to go alone.
 func (r *request) cmdStats(string) error {
-	n, err := r.numbers()
+	f, err := tally{st: r.b.cfg.Store, c: r.course(), now: r.now, lang: r.pr.Lang}.figures(r.ctx, false)
 	if err != nil {
 		return err
 	}
-	return r.say(r.renderNumbers(n))
-}
-
-// numbers reads the course's counters (store.Counts): one round trip,
-// whatever the size of the course.
-func (r *request) numbers() (courseNumbers, error) {
-	c, err := r.b.cfg.Store.Counts(r.ctx)
+	v := statsView{pr: r.pr, f: &f, loc: r.zone(), c: r.course()}
+	files, err := v.statsCharts()
 	if err != nil {
-		return courseNumbers{}, err
+		r.b.log.Error("drawing the /stats charts", "err", err)
+		files = nil
 	}
-	n := courseNumbers{
-		participants: c.Participants, reachable: c.Reachable,
-		byLang: map[string]int{}, byCohort: c.ByCohort, tiers: map[quiz.Tier]int{}, completed: map[quiz.ID]int{},
-		essaysSubmitted: c.EssaysSubmitted, essaysGraded: c.EssaysGraded, gradeSum: c.GradeSum,
+	ev, err := r.evaluationStatsLine()
+	if err != nil {
+		return err
 	}
-	for lang, k := range c.ByLang {
-		n.byLang[string(langOf(&store.Participant{Lang: locales.Lang(lang)}))] += k
-	}
-	for _, q := range r.course().Bank.Quizzes {
-		n.completed[q.ID] = c.Completed[store.QuizCode(q.ID)]
-	}
-	if err := r.countTiers(&n, c.Standings); err != nil {
-		return n, err
-	}
-	qs, err := r.b.cfg.Store.OpenQuestions(r.ctx)
-	n.openQuestions = len(qs)
-	return n, err
+	_, err = r.send(Reply{Text: strings.TrimSpace(v.text() + "\n" + ev), Files: files})
+	return err
 }
 
-// countTiers applies the certificate rules to the points histogram.
-// Which certificates are still possible depends on the points still
-// open: while no quiz has closed (or once all have) they follow from the
-// answered points each cell carries. Between the two, which quizzes each
-// participant answered matters, and a paged pass finds out.
-func (r *request) countTiers(n *courseNumbers, cells []store.Standing) error {
-	bank := &r.course().Bank
-	closed := 0
-	for i := range bank.Quizzes {
-		if bank.Quizzes[i].ClosedAt(r.now) {
-			closed++
-		}
-	}
-	staggered := closed > 0 && closed < len(bank.Quizzes)
-	for _, c := range cells {
-		prog := r.cellProgress(c, closed == 0)
-		n.tiers[prog.Tier] += c.Count
-		if !staggered && prog.Tier < quiz.Achievement && prog.AchievementPossible {
-			n.achievementPossible += c.Count
-		}
-	}
-	if staggered {
-		return r.countPossible(n)
-	}
-	return nil
-}
-
-// cellProgress is the progress of everyone in histogram cell c. With
-// allOpen, the cell's answered points are no longer obtainable.
-func (r *request) cellProgress(c store.Standing, allOpen bool) quiz.Progress {
-	rules := r.course().Rules
-	prog := rules.Progress(quiz.Standing{Weekly: c.Total, EssaySubmitted: c.Submitted, EssayGraded: c.Graded}, &r.course().Bank, r.now)
-	if allOpen {
-		prog.Reachable -= c.Answered
-	}
-	essayPossible := !prog.EssayMissing || rules.EssayAccepted(r.now)
-	prog.AchievementPossible = prog.Total+prog.Reachable >= rules.Achievement && essayPossible
-	return prog
-}
-
-// countPossible counts, in one paged pass, who can still reach the
-// certificate of achievement while some quizzes are closed and others
-// not. A quiz's answered points are its answered questions times its
-// points per question, exact for quizzes whose questions weigh the same.
-func (r *request) countPossible(n *courseNumbers) error {
-	return r.b.cfg.Store.EachParticipants(r.ctx, func(ps []store.Participant) error {
-		for i := range ps {
-			if ps[i].Coordinator {
-				continue
-			}
-			if prog := r.markedProgress(&ps[i]); prog.Tier < quiz.Achievement && prog.AchievementPossible {
-				n.achievementPossible++
-			}
-		}
-		return nil
-	})
-}
-
-// markedProgress is p's progress from its profile alone: totals and
-// quiz marks.
-func (r *request) markedProgress(p *store.Participant) quiz.Progress {
-	rules, bank := r.course().Rules, &r.course().Bank
-	prog := rules.Progress(quiz.Standing{Weekly: p.Points.Total, EssaySubmitted: p.Points.EssaySubmitted, EssayGraded: p.EssayGraded}, bank, r.now)
-	for i := range bank.Quizzes {
-		q := &bank.Quizzes[i]
-		if m, ok := p.Marks[store.QuizCode(q.ID)]; ok && !q.ClosedAt(r.now) && len(q.Questions) > 0 {
-			prog.Reachable -= min(m.Answered, len(q.Questions)) * q.Points / len(q.Questions)
-		}
-	}
-	essayPossible := !prog.EssayMissing || rules.EssayAccepted(r.now)
-	prog.AchievementPossible = prog.Total+prog.Reachable >= rules.Achievement && essayPossible
-	return prog
-}
-
-func (r *request) renderNumbers(n courseNumbers) string {
-	pr := r.pr
-	at := r.now.In(r.zone())
-	average := "-"
-	if n.essaysGraded > 0 {
-		average = fmt.Sprintf("%.1f", float64(n.gradeSum)/float64(n.essaysGraded))
-	}
+// text renders figures as /stats says them.
+func (v statsView) text() string {
+	pr, f := v.pr, v.f
+	at := f.at.In(v.loc)
 	lines := []string{
 		pr.T("stats_header", "Day", pr.Date(at), "Time", pr.Clock(at)),
-		pr.T("stats_participants", "Count", n.participants, "Reachable", n.reachable,
-			"EN", n.byLang[string(locales.EN)], "ES", n.byLang[string(locales.ES)]),
-		pr.T("stats_cohorts", "List", countList(n.byCohort, pr.T("stats_no_cohort"))),
-		pr.T("stats_certificates", "Achievement", n.tiers[quiz.Achievement], "Participation", n.tiers[quiz.Participation],
-			"None", n.tiers[quiz.NoCertificate], "Possible", n.achievementPossible),
-		pr.T("stats_essays", "Submitted", n.essaysSubmitted, "Graded", n.essaysGraded, "Average", average, "Max", r.course().Rules.Essay.Max),
-		pr.T("stats_quizzes"),
+		pr.T("stats_participants", "Count", f.participants, "Reachable", f.reachable,
+			"EN", f.langs[string(locales.EN)], "ES", f.langs[string(locales.ES)]),
+		pr.T("stats_apps", "List", countList(v.apps())),
+		pr.T("stats_cohorts", "List", countList(v.cohorts())),
 	}
-	for _, q := range r.course().Bank.Quizzes {
-		lines = append(lines, fmt.Sprintf("  %s: %d", q.ID, n.completed[q.ID]))
+	for _, d := range v.details() {
+		lines = append(lines, pr.T(d.line, "List", countList(d.counts)))
 	}
-	lines = append(lines, pr.T("stats_questions", "Count", n.openQuestions))
-	return strings.Join(lines, "\n")
+	lines = append(lines,
+		pr.T("stats_certificates", "Achievement", f.tiers[quiz.Achievement], "Participation", f.tiers[quiz.Participation],
+			"None", f.tiers[quiz.NoCertificate], "Possible", f.achievementPossible),
+		pr.T("stats_points", "List", countList(v.points())),
+		pr.T("stats_essays", "Submitted", f.essaysSubmitted, "Graded", f.essaysGraded, "Average", v.average(), "Max", v.c.Rules.Essay.Max),
+		pr.T("stats_quizzes"))
+	for _, q := range f.quizzes {
+		lines = append(lines, "  "+string(q.q.ID)+": "+v.quizState(q))
+	}
+	lines = append(lines, pr.T("stats_questions", "Count", f.openQuestions))
+	return strings.Join(append(lines, v.surveyLines()...), "\n")
 }
 
-// countList renders "SAMM 26 · none 100", largest first.
-func countList(m map[string]int, empty string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// quizState is a quiz's completions, or when it opens if not yet open.
+func (v statsView) quizState(q quizFigure) string {
+	switch {
+	case !q.opened(v.f.at):
+		return v.pr.T("stats_quiz_not_open", "Day", v.pr.Date(q.q.Opens.In(v.loc)))
+	case q.q.OpenAt(v.f.at):
+		return v.pr.T("stats_quiz_open", "Count", q.completed, "Day", v.pr.Date(q.q.Closes.In(v.loc)))
 	}
-	slices.SortFunc(keys, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
-		}
-		return strings.Compare(a, b)
+	return fmt.Sprint(q.completed)
+}
+
+// surveyLines are the final evaluation's mean ratings, once it has any.
+func (v statsView) surveyLines() []string {
+	if len(v.f.survey) == 0 {
+		return nil
+	}
+	lines := []string{v.pr.T("stats_survey")}
+	for _, q := range v.f.survey {
+		lines = append(lines, "  "+v.pr.N("stats_survey_question", answers(q), "Question", q.Question, "Mean", fmt.Sprintf("%.1f", q.Mean())))
+	}
+	return lines
+}
+
+func answers(q analytics.Rating) int {
+	n := 0
+	for _, c := range q.Counts {
+		n += c
+	}
+	return n
+}
+
+// statsCharts are /stats's pictures: certificates and points,
+// completion per quiz opened, the participants' profile, and the final
+// evaluation once it has answers.
+func (v statsView) statsCharts() ([]File, error) {
+	return drawFigures([]figure{
+		{"certificates.png", []analytics.Chart{v.tierChart(), v.pointsChart()}},
+		{"quizzes.png", []analytics.Chart{v.quizChart()}},
+		{"participants.png", v.profileCharts()},
+		{"evaluation.png", v.surveyCharts()},
 	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		name := k
-		if name == "" {
-			name = empty
+}
+
+// figure is one picture: its file name and its charts, top to bottom.
+type figure struct {
+	name   string
+	charts []analytics.Chart
+}
+
+// drawFigures draws each figure that has charts as a PNG picture.
+func drawFigures(figs []figure) ([]File, error) {
+	var files []File
+	for _, fig := range figs {
+		if len(fig.charts) == 0 {
+			continue
 		}
-		parts[i] = fmt.Sprintf("%s %d", name, m[k])
+		data, err := analytics.PNG(fig.charts...)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: %w", fig.name, err)
+		}
+		files = append(files, File{Name: fig.name, Type: "image/png", Data: data, Photo: true})
+	}
+	return files, nil
+}
+
+// statsView renders figures for one reader: their language and zone.
+type statsView struct {
+	pr  *locales.Printer
+	f   *figures
+	loc *time.Location
+	c   *course.Course
+}
+
+func (v statsView) tierChart() analytics.Chart {
+	return analytics.Bars{Title: v.pr.T("chart_certificates"), Counts: v.tiers(v.f.tiers)}
+}
+
+// tiers are certificate counts, best first.
+func (v statsView) tiers(m map[quiz.Tier]int) []analytics.Count {
+	return []analytics.Count{
+		{Label: v.pr.T("chart_tier_achievement"), N: m[quiz.Achievement]},
+		{Label: v.pr.T("chart_tier_participation"), N: m[quiz.Participation]},
+		{Label: v.pr.T("chart_tier_none"), N: m[quiz.NoCertificate]},
+	}
+}
+
+func (v statsView) pointsChart() analytics.Chart {
+	return analytics.Bars{Title: v.pr.T("chart_points"), Counts: v.points()}
+}
+
+// points is the points histogram in bins of a third of the
+// participation threshold, so that both thresholds (60 and 120 points
+// for e-LMA) fall on the edge of a bin.
+func (v statsView) points() []analytics.Count {
+	return analytics.Histogram(v.f.points, max(1, v.c.Rules.Participation/3))
+}
+
+// quizChart shows the completions of every quiz opened so far; those
+// not yet open are left out, not drawn as 0.
+func (v statsView) quizChart() analytics.Chart {
+	var counts []analytics.Count
+	for _, q := range v.f.quizzes {
+		if q.opened(v.f.at) {
+			counts = append(counts, analytics.Count{Label: string(q.q.ID), N: q.completed})
+		}
+	}
+	return analytics.Bars{Title: v.pr.T("chart_quizzes"), Counts: counts}
+}
+
+// profileCharts break participants down by language, app and cohort,
+// and by the roster's details when it gave any.
+func (v statsView) profileCharts() []analytics.Chart {
+	charts := []analytics.Chart{
+		analytics.Bars{Title: v.pr.T("chart_languages"), Counts: v.languages()},
+		analytics.Bars{Title: v.pr.T("chart_apps"), Counts: v.apps()},
+		analytics.Bars{Title: v.pr.T("chart_cohorts"), Counts: v.cohorts()},
+	}
+	for _, d := range v.details() {
+		charts = append(charts, analytics.Bars{Title: v.pr.T(d.chart), Counts: d.counts})
+	}
+	return charts
+}
+
+func (v statsView) surveyCharts() []analytics.Chart {
+	if len(v.f.survey) == 0 {
+		return nil
+	}
+	names := [5]string{v.pr.T("chart_rating_lowest"), "2", "3", "4", v.pr.T("chart_rating_highest")}
+	return []analytics.Chart{analytics.Ratings(v.pr.T("chart_survey"), names, v.f.survey)}
+}
+
+func (v statsView) languages() []analytics.Count {
+	return []analytics.Count{
+		{Label: v.pr.T("lang_en"), N: v.f.langs[string(locales.EN)]},
+		{Label: v.pr.T("lang_es"), N: v.f.langs[string(locales.ES)]},
+	}
+}
+
+// apps names each group of apps ("discord+telegram": Discord +
+// Telegram), largest first.
+func (v statsView) apps() []analytics.Count {
+	counts := v.labelled(v.f.platforms, "")
+	for i := range counts {
+		names := strings.Split(counts[i].Label, "+")
+		for j, n := range names {
+			names[j] = platformName(n)
+		}
+		counts[i].Label = strings.Join(names, " + ")
+	}
+	return counts
+}
+
+func platformName(p string) string {
+	switch Platform(p) {
+	case Telegram:
+		return "Telegram"
+	case Discord:
+		return "Discord"
+	case Console:
+		return "Console"
+	}
+	return p
+}
+
+func (v statsView) cohorts() []analytics.Count {
+	return v.labelled(v.f.cohorts, v.pr.T("stats_no_cohort"))
+}
+
+// detail is a breakdown: its /stats line, chart title and report
+// column (message ids), and its counts.
+type detail struct {
+	line, chart, column string
+	counts              []analytics.Count
+}
+
+// details are the roster's breakdowns, those it gave for anyone.
+func (v statsView) details() []detail {
+	var out []detail
+	for _, d := range []struct {
+		line, chart, column string
+		m                   map[string]int
+	}{
+		{"stats_genders", "chart_genders", "report_gender_column", v.f.genders},
+		{"stats_org_types", "chart_org_types", "report_org_type_column", v.f.orgTypes},
+		{"stats_countries", "chart_countries", "report_country_column", v.f.countries},
+	} {
+		if given(d.m) {
+			out = append(out, detail{d.line, d.chart, d.column, v.labelled(d.m, v.pr.T("stats_not_given"))})
+		}
+	}
+	return out
+}
+
+// given: some participant has a value other than "" (none given).
+func given(m map[string]int) bool {
+	for k, n := range m {
+		if k != "" && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// labelled turns counts by value into counts by label, largest first,
+// "" named empty, at most chartLimit of them.
+func (v statsView) labelled(m map[string]int, empty string) []analytics.Count {
+	var counts []analytics.Count
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if m[k] > 0 {
+			label := k
+			if k == "" {
+				label = empty
+			}
+			counts = append(counts, analytics.Count{Label: label, N: m[k]})
+		}
+	}
+	return analytics.Largest(counts, chartLimit, v.pr.T("stats_other"))
+}
+
+func (v statsView) average() string {
+	if v.f.essaysGraded == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", float64(v.f.gradeSum)/float64(v.f.essaysGraded))
+}
+
+// countList renders "SAMM 26 · no cohort 100".
+func countList(counts []analytics.Count) string {
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s %d", c.Label, c.N)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -22,6 +22,8 @@ type Store interface {
 	SetTimeZone(ctx context.Context, id store.ParticipantID, tz string) error
 	SetElectives(ctx context.Context, id store.ParticipantID, electives []string) error
 	SetReminders(ctx context.Context, id store.ParticipantID, on bool, offsets []time.Duration) error
+	SetDigest(ctx context.Context, id store.ParticipantID, on bool) error
+	SetQuietHours(ctx context.Context, id store.ParticipantID, spec string) error
 	SetReachable(ctx context.Context, platform store.Platform, userID string, ok bool) error
 
 	RecordAnswer(ctx context.Context, a store.Answer) (store.AnswerResult, error)
@@ -29,6 +31,9 @@ type Store interface {
 	AllAnswers(ctx context.Context, id store.ParticipantID) (map[quiz.ID]map[string]store.StoredAnswer, error)
 	Totals(ctx context.Context, id store.ParticipantID) (store.Totals, error)
 	Essay(ctx context.Context, id store.ParticipantID) (store.EssayState, error)
+	// Deadlines moved later (/extend), for everyone and for one person.
+	Extensions(ctx context.Context, id store.ParticipantID) (store.Extensions, error)
+	SetExtension(ctx context.Context, id store.ParticipantID, what string, until time.Time) error
 
 	SaveQuestion(ctx context.Context, id store.ParticipantID, lang, text string, at time.Time, update string) (string, error)
 	OpenQuestions(ctx context.Context) ([]store.SupportQuestion, error)
@@ -59,9 +64,18 @@ type Store interface {
 	KeepBroadcast(ctx context.Context, id string, ttl time.Duration) error
 	DeleteBroadcast(ctx context.Context, id string) (bool, error)
 
+	// Grading, a participant's whole record, and the exports, which
+	// read the course a page at a time.
+	Record(ctx context.Context, id store.ParticipantID) (store.Record, error)
+	EachRecords(ctx context.Context, fn func([]store.Record) error) error
+	EachRosterCodes(ctx context.Context, fn func([]store.RosterCode) error) error
+	SavePendingGrade(ctx context.Context, g store.PendingGrade, ttl time.Duration) (string, error)
+	TakePendingGrade(ctx context.Context, token string) (store.PendingGrade, error)
+
 	DeliveryQueue
 	UpdateLog
 	Schedule
+	EvaluationStore
 }
 
 // DeliveryQueue is the durable delivery path's storage (see store/doc.go).

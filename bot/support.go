@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/course"
+	"github.com/elmabot/elmabot/store"
 )
 
 func (r *request) cmdHelp(string) error {
@@ -78,12 +80,30 @@ func (r *request) cmdQuestions(string) error {
 	if len(qs) == 0 {
 		return r.say(r.pr.T("questions_none"))
 	}
-	lines := []string{r.pr.N("questions_header", len(qs))}
+	lines := []string{r.pr.N("questions_header", len(qs), "Example", qs[0].ID)}
+	names := map[store.ParticipantID]string{}
 	for _, q := range qs {
-		when := q.At.In(r.zone())
-		lines = append(lines, fmt.Sprintf("#%s · %s %s · %s (%s)\n%s", q.ID, r.pr.Date(when), r.pr.Clock(when), q.Participant, q.Lang, q.Text))
+		name, err := r.nameOf(q.Participant, names)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, fmt.Sprintf("%s · %s · %s (%s, %s)\n%s", q.ID, r.when(q.At), name, q.Participant, q.Lang, q.Text))
 	}
 	return r.say(strings.Join(lines, "\n\n"))
+}
+
+// nameOf is a participant's name, read once per listing.
+func (r *request) nameOf(id store.ParticipantID, names map[store.ParticipantID]string) (string, error) {
+	if name, ok := names[id]; ok {
+		return name, nil
+	}
+	p, err := r.b.cfg.Store.Participant(r.ctx, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	// A record that is gone shows as "-": the question still deserves an answer.
+	names[id] = orDash(p.Name)
+	return names[id], nil
 }
 
 // fold lowercases, strips accents and turns punctuation into spaces, so

@@ -37,6 +37,17 @@ type Update struct {
 	// Slowdown says the adapter dropped this person's excess typed
 	// messages at intake; the core tells them, once, to slow down.
 	Slowdown bool
+
+	// DirectChat is set when ChatID is not the person's private chat: a
+	// command used in a channel of the course's server, answered there
+	// for their eyes only. It is the private chat an account keeps, where
+	// reminders and announcements go.
+	DirectChat string
+	// Staff says the platform vouches that the person is course staff (a
+	// coordinators' role in the course's server): with a participant's
+	// record, they may run coordinator commands as the roster's
+	// coordinators do.
+	Staff bool
 }
 
 // PollAnswer is a person's vote in a native quiz poll.
@@ -91,6 +102,10 @@ type QuizPoll struct {
 	// CloseAt is when the quiz closes; platforms that can close a poll at
 	// a date may use it.
 	CloseAt time.Time
+	// Survey asks for an opinion (a rating) rather than a right answer:
+	// a regular poll where the platform has polls, taking one vote that
+	// cannot be changed. Correct and Explanation are then unused.
+	Survey bool
 }
 
 // PollRef identifies the question a poll asks and to whom.

@@ -42,7 +42,7 @@ func TestProgressCountsTakeTheirPluralForm(t *testing.T) {
 // certificate of participation is told it is theirs, not that it is
 // "still within reach".
 func TestAchievementOutOfReachWithParticipationHeld(t *testing.T) {
-	h := newHarness(t, "2022-12-03T10:00")
+	h := newHarness(t, "2022-12-17T10:00")
 	h.say("ana", "/register Ana Lima")
 	id := h.participant("ana").ID
 	ctx := context.Background()
@@ -122,9 +122,9 @@ func TestQuizOpenNamesTheZone(t *testing.T) {
 	if _, err := f.replica().bot.DeliverStats(context.Background(), f.send("open:week-1")); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, joinLines(f.texts(ana)), "is open (5 points). It closes on Fri 2 Dec at 23:59 Turin time.")
+	mustContain(t, joinLines(f.texts(ana)), "is open (5 points). It closes on Fri 9 Dec at 23:59 Turin time.")
 	// 23:59 CET is 17:59 in Bogota (UTC-5).
-	mustContain(t, joinLines(f.texts(luis)), "(5 puntos). Cierra el vie 2 dic a las 23:59 hora de Turín (vie 2 dic a las 17:59 en su hora, America/Bogota).")
+	mustContain(t, joinLines(f.texts(luis)), "(5 puntos). Cierra el vie 9 dic a las 23:59 hora de Turín (vie 9 dic a las 17:59 en su hora, America/Bogota).")
 }
 
 func joinLines(texts []string) string { return strings.Join(texts, "\n") }

@@ -49,9 +49,38 @@ func TestBuiltinInstantsAcrossDST(t *testing.T) {
 	}
 	for _, w := range windows {
 		q, ok := c.Bank.Quiz(w.id)
-		if !ok || !q.Opens.Equal(utc(w.opens)) || !q.Closes.Equal(utc("2022-12-02T22:59:00Z")) {
-			t.Errorf("%s window: %v to %v, want %s to 2022-12-02T22:59:00Z", w.id, q.Opens, q.Closes, w.opens)
+		if !ok || !q.Opens.Equal(utc(w.opens)) || !q.Closes.Equal(utc("2022-12-09T22:59:00Z")) {
+			t.Errorf("%s window: %v to %v, want %s to 2022-12-09T22:59:00Z", w.id, q.Opens, q.Closes, w.opens)
 		}
+	}
+}
+
+// TestBuiltinDeadlinesAreFair: the seed gives no deadline, so the shipped
+// ones must leave every quiz, week 7's included, open a week at least,
+// and the essay due no sooner than the last quiz.
+func TestBuiltinDeadlinesAreFair(t *testing.T) {
+	c, err := LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const week = 7 * 24 * time.Hour
+	var last time.Time
+	for _, q := range c.Bank.Quizzes {
+		if open := q.Closes.Sub(q.Opens); open < week {
+			t.Errorf("%s is open %v, less than a week", q.ID, open)
+		}
+		if q.Closes.After(last) {
+			last = q.Closes
+		}
+	}
+	if w7, _ := c.Bank.Quiz("week-7"); w7.Closes.Sub(w7.Opens) < week {
+		t.Errorf("week-7 is open %v", w7.Closes.Sub(w7.Opens))
+	}
+	if d := c.Rules.Essay.Deadline; d.Before(last) {
+		t.Errorf("the essay is due %v, before the last quiz closes (%v)", d, last)
+	}
+	if c.MinQuizOpen < week {
+		t.Errorf("min_open_days is %v; the shipped course promises a week", c.MinQuizOpen)
 	}
 }
 

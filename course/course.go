@@ -33,10 +33,18 @@ type Course struct {
 	Webinars   string // default link for live sessions
 	Contact    locales.Text
 	Rules      quiz.Rules
-	Reminders  schedule.ReminderSettings
-	Agenda     schedule.Agenda
-	Bank       quiz.Bank
-	FAQ        []FAQEntry
+	// QuizCloses is when a quiz closes if its file names no instant;
+	// MinQuizOpen is the shortest window a quiz may have. Both come from
+	// course.yaml's quizzes section (see the shipped course for why).
+	QuizCloses  time.Time
+	MinQuizOpen time.Duration
+	Reminders   schedule.ReminderSettings
+	Agenda      schedule.Agenda
+	Bank        quiz.Bank
+	FAQ         []FAQEntry
+	// Evaluation is the final questionnaire; nil when the course has
+	// no evaluation.yaml.
+	Evaluation *Evaluation
 
 	// sources locates each question in its file, for Warnings.
 	sources map[string]source

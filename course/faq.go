@@ -25,16 +25,17 @@ type LiveKind string
 
 const (
 	LiveNone        LiveKind = ""
-	LiveNextSession LiveKind = "next-session" // the next session for this participant, in their zone
-	LiveProgress    LiveKind = "progress"     // the participant's points and certificate standing
-	LiveRecordings  LiveKind = "recordings"   // the sessions held lately, whose recordings they may be after
-	LiveCourseEnd   LiveKind = "course-end"   // the last day, and how far away it is
+	LiveNextSession LiveKind = "next-session"   // the next session for this participant, in their zone
+	LiveProgress    LiveKind = "progress"       // the participant's points and certificate standing
+	LiveRecordings  LiveKind = "recordings"     // the sessions held lately, whose recordings they may be after
+	LiveCourseEnd   LiveKind = "course-end"     // the last day, and how far away it is
+	LiveEssayDue    LiveKind = "essay-deadline" // the participant's essay deadline, extensions included
 )
 
 func faqKinds() []FAQKind { return []FAQKind{KindAnswer, KindHuman, KindSmallTalk} }
 
 func liveKinds() []LiveKind {
-	return []LiveKind{LiveNone, LiveNextSession, LiveProgress, LiveRecordings, LiveCourseEnd}
+	return []LiveKind{LiveNone, LiveNextSession, LiveProgress, LiveRecordings, LiveCourseEnd, LiveEssayDue}
 }
 
 func (l *loader) faq(ff *faqFile) []FAQEntry {
@@ -74,7 +75,7 @@ func (l *loader) faqEntry(e faqEntryFile) FAQEntry {
 		l.probs.Add(l.name(faqName), int(e.Line), "%s: unknown kind %q (use answer, human or smalltalk)", what, e.Kind)
 	}
 	if !slices.Contains(liveKinds(), entry.Live) {
-		l.probs.Add(l.name(faqName), int(e.Line), "%s: unknown live data %q (use next-session, progress, recordings or course-end)", what, e.Live)
+		l.probs.Add(l.name(faqName), int(e.Line), "%s: unknown live data %q (use next-session, progress, recordings, course-end or essay-deadline)", what, e.Live)
 	}
 	for _, lang := range locales.Langs() {
 		if len(entry.Keywords[lang]) == 0 {

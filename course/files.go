@@ -27,7 +27,23 @@ type courseFile struct {
 	Contact      textFile        `yaml:"contact"`  // how to reach a coordinator
 	Certificates certificateFile `yaml:"certificates"`
 	Points       pointsFile      `yaml:"points"`
+	Quizzes      quizWindowsFile `yaml:"quizzes"`
 	Reminders    remindersFile   `yaml:"reminders"`
+}
+
+// quizWindowsFile is what every quiz window shares: the closing instant
+// of a quiz file that names none, and the shortest window allowed.
+type quizWindowsFile struct {
+	Line        Line
+	Closes      located `yaml:"closes"` // 2022-12-09T23:59
+	MinOpenDays int     `yaml:"min_open_days"`
+}
+
+// located is a single value with the line it is on, so that a problem
+// with it (a deadline, say) points at that line.
+type located struct {
+	Line  Line
+	Value string
 }
 
 type certificateFile struct {
@@ -58,7 +74,7 @@ type electivePointsFile struct {
 type essayFile struct {
 	Line     Line
 	Max      int          `yaml:"max"`
-	Deadline string       `yaml:"deadline"` // date-time
+	Deadline located      `yaml:"deadline"` // date-time
 	Rubric   []rubricFile `yaml:"rubric"`
 }
 
@@ -75,6 +91,13 @@ type remindersFile struct {
 	Offsets []string `yaml:"offsets"`
 	// Whether participants who chose no elective hear of every elective.
 	NoChoiceGetsAll bool `yaml:"no_choice_gets_all"`
+	// Default quiet hours ("22:00-07:00", "off") and the local hours of
+	// the digest, the quiz nudge and the course summary ("08:00"); each
+	// may be left out for its default (schedule.DefaultReminders).
+	QuietHours string `yaml:"quiet_hours"`
+	DigestAt   string `yaml:"digest_at"`
+	NudgeAt    string `yaml:"nudge_at"`
+	SummaryAt  string `yaml:"summary_at"`
 }
 
 // agendaFile is agenda.yaml: the electives and every session.
@@ -118,8 +141,8 @@ type quizFile struct {
 	Elective  string         `yaml:"elective"`
 	Title     textFile       `yaml:"title"`
 	Points    int            `yaml:"points"`
-	Opens     string         `yaml:"opens"`  // 2022-10-21T15:00
-	Closes    string         `yaml:"closes"` // 2022-12-02T23:59
+	Opens     located        `yaml:"opens"`  // 2022-10-21T15:00
+	Closes    located        `yaml:"closes"` // optional: course.yaml's quizzes.closes
 	Questions []questionFile `yaml:"questions"`
 }
 

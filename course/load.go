@@ -83,6 +83,7 @@ func (l *loader) load() *Course {
 		c.FAQ = l.faq(&ff)
 	}
 	c.Support = NewMatcher(c.FAQ, buttonLabels(c))
+	c.Evaluation = l.evaluation(c)
 	if !l.unread {
 		l.crossCheck(c)
 	}

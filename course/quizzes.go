@@ -70,6 +70,8 @@ func (l *loader) quiz(c *Course, file string, qf *quizFile) quiz.Quiz {
 		l.probs.Add(l.name(file), line, "quiz has no id")
 	} else if !plainID(qf.ID) {
 		l.probs.Add(l.name(file), line, "quiz id %q: use only letters, digits, '-', '_' and '.'", qf.ID)
+	} else if quiz.ID(qf.ID) == quiz.EssayID {
+		l.probs.Add(l.name(file), line, "quiz id %q is taken: coordinators name the final essay so (/extend essay)", qf.ID)
 	}
 	l.quizKind(c, file, qf)
 	l.window(c, file, qf, &q)
@@ -113,21 +115,72 @@ func (l *loader) quizKind(c *Course, file string, qf *quizFile) {
 	}
 }
 
-// window sets when the quiz takes answers; it must lie within the course.
+// window sets when the quiz takes answers. It opens within the course
+// and may close after it (participants finish late quizzes after the
+// last day), but never sooner than the course's shortest window allows.
 func (l *loader) window(c *Course, file string, qf *quizFile, q *quiz.Quiz) {
-	opens, ok1 := l.localStamp(file, qf.Line, c.Location, qf.Opens, "opens")
-	closes, ok2 := l.localStamp(file, qf.Line, c.Location, qf.Closes, "closes")
+	opensLine := lineOr(qf.Opens.Line, qf.Line)
+	opens, ok1 := l.localStamp(file, opensLine, c.Location, qf.Opens.Value, "opens")
+	closes, closesAt, ok2 := l.closing(c, file, qf)
 	if !ok1 || !ok2 {
 		return
 	}
 	q.Opens, q.Closes = opens, closes
-	if !closes.After(opens) {
-		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: closes (%s) before it opens (%s)", qf.ID, qf.Closes, qf.Opens)
+	if opens.Before(c.Start) || !opens.Before(c.End) {
+		l.probs.Add(l.name(file), int(opensLine), "quiz %s: opens %s, outside the course (%s to %s)",
+			qf.ID, qf.Opens.Value, day(c.Start, c.Location), day(c.End.Add(-time.Second), c.Location))
 	}
-	if opens.Before(c.Start) || closes.After(c.End) {
-		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: window %s to %s is outside the course (%s to %s)",
-			qf.ID, qf.Opens, qf.Closes, day(c.Start, c.Location), day(c.End.Add(-time.Second), c.Location))
+	line := int(lineOr(qf.Closes.Line, opensLine))
+	switch open := closes.Sub(opens); {
+	case open <= 0:
+		l.probs.Add(l.name(file), line, "quiz %s: closes (%s%s) before it opens (%s)", qf.ID, stamp(closes, c.Location), closesAt, qf.Opens.Value)
+	case open < c.MinQuizOpen:
+		l.probs.Add(l.name(file), line, "quiz %s: open %s (%s to %s%s), less than the %d days course.yaml's quizzes.min_open_days asks",
+			qf.ID, openLength(open), qf.Opens.Value, stamp(closes, c.Location), closesAt, int(c.MinQuizOpen/(24*time.Hour)))
 	}
+}
+
+// closing is when the quiz closes: its own closes, else the course's
+// default; where tells which, for problems about the window.
+func (l *loader) closing(c *Course, file string, qf *quizFile) (closes time.Time, where string, ok bool) {
+	if qf.Closes.Value != "" {
+		closes, ok = l.localStamp(file, qf.Closes.Line, c.Location, qf.Closes.Value, "closes")
+		return closes, "", ok
+	}
+	if c.QuizCloses.IsZero() {
+		l.probs.Add(l.name(file), int(qf.Line), "quiz %s: no closes, and course.yaml gives no quizzes.closes to fall back on", qf.ID)
+		return time.Time{}, "", false
+	}
+	return c.QuizCloses, fmt.Sprintf(", course.yaml line %d", l.at("quizzes.closes")), true
+}
+
+// lineOr is line, or parent when the value was absent.
+func lineOr(line, parent Line) Line {
+	if line == 0 {
+		return parent
+	}
+	return line
+}
+
+// stamp writes t as a course file does: 2022-12-09T23:59.
+func stamp(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") }
+
+// openLength writes a window's length in days and hours: "6 days 8 hours".
+func openLength(d time.Duration) string {
+	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	return fmt.Sprintf("%d days %d hours", days, hours)
+}
+
+// span reads a window's opens and closes, local stamps in loc; ok is
+// false when either cannot be read. A window that closes before it
+// opens is reported, what prefixing the problem.
+func (l *loader) span(file string, line Line, loc *time.Location, opens, closes, what string) (o, c time.Time, ok bool) {
+	o, ok1 := l.localStamp(file, line, loc, opens, "opens")
+	c, ok2 := l.localStamp(file, line, loc, closes, "closes")
+	if ok1 && ok2 && !c.After(o) {
+		l.probs.Add(l.name(file), int(line), "%scloses (%s) before it opens (%s)", what, closes, opens)
+	}
+	return o, c, ok1 && ok2
 }
 
 func (l *loader) questions(file string, qf *quizFile) []quiz.Question {

@@ -43,6 +43,7 @@ func (l *loader) settings(cf *courseFile) *Course {
 		l.probs.Add(l.name(f), int(cf.Line), "end %s is before start %s", cf.End, cf.Start)
 	}
 	c.Rules = l.rules(cf, loc)
+	l.quizWindows(c, &cf.Quizzes)
 	c.Reminders = l.reminderSettings(&cf.Reminders)
 	return c
 }
@@ -68,11 +69,25 @@ func (l *loader) rules(cf *courseFile, loc *time.Location) quiz.Rules {
 	if r.WeeklyCount < 0 || r.WeeklyPoints < 0 || r.ElectivePoints < 0 || r.Essay.Max < 0 {
 		l.probs.Add(l.name(f), int(pts.Line), "points: counts and points cannot be negative")
 	}
-	if pts.Essay.Deadline != "" {
-		r.Essay.Deadline, _ = l.localStamp(f, pts.Essay.Line, loc, pts.Essay.Deadline, "essay deadline")
+	if d := pts.Essay.Deadline; d.Value != "" {
+		l.mark("essay deadline", d.Line)
+		r.Essay.Deadline, _ = l.localStamp(f, d.Line, loc, d.Value, "essay deadline")
 	}
 	r.Essay.Rubric = l.rubric(&pts.Essay)
 	return r
+}
+
+// quizWindows reads what every quiz window shares. The default closing
+// instant is optional: without it every quiz file names its own.
+func (l *loader) quizWindows(c *Course, qw *quizWindowsFile) {
+	if qw.MinOpenDays < 0 {
+		l.probs.Add(l.name(courseName), int(qw.Line), "quizzes: min_open_days cannot be negative")
+	}
+	c.MinQuizOpen = time.Duration(qw.MinOpenDays) * 24 * time.Hour
+	if qw.Closes.Value != "" {
+		l.mark("quizzes.closes", qw.Closes.Line)
+		c.QuizCloses, _ = l.localStamp(courseName, qw.Closes.Line, c.Location, qw.Closes.Value, "quizzes: closes")
+	}
 }
 
 func (l *loader) rubric(ef *essayFile) []quiz.RubricPart {
@@ -95,7 +110,30 @@ func (l *loader) rubric(ef *essayFile) []quiz.RubricPart {
 }
 
 func (l *loader) reminderSettings(rf *remindersFile) (s schedule.ReminderSettings) {
+	s = schedule.DefaultReminders()
 	s.NoChoiceGetsAll = rf.NoChoiceGetsAll
+	if rf.QuietHours != "" {
+		q, err := schedule.ParseQuietHours(rf.QuietHours)
+		if err != nil {
+			l.probs.Add(l.name(courseName), int(rf.Line), "reminders: quiet_hours %q is not a span such as 22:00-07:00, or off", rf.QuietHours)
+		} else {
+			s.Quiet = q
+		}
+	}
+	for _, h := range []struct {
+		name, value string
+		to          *time.Duration
+	}{{"digest_at", rf.DigestAt, &s.Hours.Digest}, {"nudge_at", rf.NudgeAt, &s.Hours.Nudge}, {"summary_at", rf.SummaryAt, &s.Hours.Summary}} {
+		if h.value == "" {
+			continue
+		}
+		c, err := schedule.ParseClock(h.value)
+		if err != nil {
+			l.probs.Add(l.name(courseName), int(rf.Line), "reminders: %s %q is not a time of day such as 08:00", h.name, h.value)
+			continue
+		}
+		*h.to = c
+	}
 	for _, o := range rf.Offsets {
 		d, err := time.ParseDuration(o)
 		if err != nil || d <= 0 {

@@ -18,7 +18,10 @@ import (
 // line where the value starts, so later checks can point at it.
 type Line int
 
-var lineType = reflect.TypeOf(Line(0))
+var (
+	lineType    = reflect.TypeOf(Line(0))
+	locatedType = reflect.TypeOf(located{})
+)
 
 // decodeFile parses one YAML document into out, a pointer to a struct.
 // It reports every unknown field, type mismatch and syntax error with its
@@ -92,6 +95,12 @@ type decoder struct {
 func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
+	}
+	if v.Type() == locatedType {
+		if d.scalar(n, path) {
+			v.Set(reflect.ValueOf(located{Line: Line(n.Line), Value: n.Value}))
+		}
+		return
 	}
 	switch v.Kind() {
 	case reflect.Struct:

@@ -43,7 +43,7 @@ func New() *Metrics {
 		}, []string{"kind"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "elmabot_sends_total",
-			Help: "Tries of queued messages, by kind (reminder, quiz_open, quiz_nudge, course_summary, broadcast, quiz_question, quiz_summary, support_answer, grade, report) and outcome (sent, unreachable, failed, expired, skipped, retry).",
+			Help: "Tries of queued messages, by kind (reminder, quiz_open, quiz_nudge, course_summary, digest, broadcast, quiz_question, quiz_summary, support_answer, grade, report) and outcome (sent, unreachable, failed, expired, skipped, retry, wait).",
 		}, []string{"kind", "outcome"}),
 		redis: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "elmabot_redis_errors_total",

@@ -141,3 +141,32 @@ func TestQuizWindow(t *testing.T) {
 		}
 	}
 }
+
+// An extension moves a quiz's or the essay's deadline for progress: the
+// points stay within reach until the extended deadline, and an extension
+// earlier than the course's own deadline changes nothing.
+func TestExtensionsKeepPointsInReach(t *testing.T) {
+	r, bank := elmaRules(), twoQuizzes()
+	later := deadline.Add(7 * 24 * time.Hour)
+	s := Standing{Weekly: 35, Elective: 60}
+	p := r.Progress(s, bank, deadline)
+	if p.Reachable != 0 || p.AchievementPossible {
+		t.Fatalf("without extensions, after the deadline: %+v", p)
+	}
+	everyone := Extensions{"elective-skills": later}
+	own := Extensions{EssayID: later, "week-1": day0.AddDate(0, 0, 5)}
+	xr, xb := r.Extended(everyone, own), bank.Extended(everyone, own)
+	p = xr.Progress(s, xb, deadline)
+	if want := 15 + 80; p.Reachable != want || !p.AchievementPossible {
+		t.Errorf("with the elective and the essay extended: reachable %d, achievement possible %v; want %d, true", p.Reachable, p.AchievementPossible, want)
+	}
+	if w1, _ := xb.Quiz("week-1"); !w1.Closes.Equal(day0.AddDate(0, 0, 10)) {
+		t.Errorf("an earlier extension moved week-1 to %v", w1.Closes)
+	}
+	if orig, _ := bank.Quiz("elective-skills"); !orig.Closes.Equal(deadline) {
+		t.Errorf("Extended changed the course's own bank: %v", orig.Closes)
+	}
+	if p := xr.Progress(s, xb, later); p.Reachable != 0 || p.AchievementPossible {
+		t.Errorf("after the extended deadline: %+v", p)
+	}
+}

@@ -12,6 +12,10 @@ import (
 // ID names a quiz, such as "week-3" or "elective-skills".
 type ID string
 
+// EssayID names the final essay where a quiz id could be given (a
+// deadline extension): no quiz may be called so.
+const EssayID ID = "essay"
+
 // Kind tells which point source a quiz feeds.
 type Kind string
 

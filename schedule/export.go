@@ -84,6 +84,12 @@ type ICSOptions struct {
 // are written in UTC, which every calendar application converts to its
 // user's zone, so no VTIMEZONE is needed and daylight saving is exact.
 func (a *Agenda) WriteICS(w io.Writer, f Filter, o ICSOptions) error {
+	return WriteEventsICS(w, a.Select(f), o)
+}
+
+// WriteEventsICS writes events as an RFC 5545 calendar, as WriteICS does:
+// for a calendar of one's own (a participant's electives and plenaries).
+func WriteEventsICS(w io.Writer, events []Event, o ICSOptions) error {
 	ic := &icsWriter{w: w}
 	ic.line("BEGIN:VCALENDAR")
 	ic.line("VERSION:2.0")
@@ -91,14 +97,14 @@ func (a *Agenda) WriteICS(w io.Writer, f Filter, o ICSOptions) error {
 	ic.line("CALSCALE:GREGORIAN")
 	ic.line("METHOD:PUBLISH")
 	ic.prop("X-WR-CALNAME", "", o.CalendarName)
-	for _, ev := range a.Select(f) {
-		a.icsEvent(ic, ev, o)
+	for _, ev := range events {
+		icsEvent(ic, ev, o)
 	}
 	ic.line("END:VCALENDAR")
 	return ic.err
 }
 
-func (a *Agenda) icsEvent(ic *icsWriter, ev Event, o ICSOptions) {
+func icsEvent(ic *icsWriter, ev Event, o ICSOptions) {
 	const stamp = "20060102T150405Z"
 	ic.line("BEGIN:VEVENT")
 	ic.prop("UID", "", ev.ID+"@"+o.UIDDomain)
@@ -114,7 +120,9 @@ func (a *Agenda) icsEvent(ic *icsWriter, ev Event, o ICSOptions) {
 	ic.prop("SUMMARY", langParam, summary+" ["+langTag(ev.Languages)+"]")
 	ic.prop("DESCRIPTION", "", describe(ev))
 	if ev.Link != "" {
+		// Sessions are online: the link is where they take place.
 		ic.prop("URL", "", ev.Link)
+		ic.prop("LOCATION", "", ev.Link)
 	}
 	cats := []string{string(ev.Kind)}
 	if ev.Theme != "" {

@@ -14,9 +14,7 @@ func builtinPlan(t *testing.T) (*course.Course, []schedule.Send) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{
-		Reminders: c.Reminders, NudgeBefore: 48 * time.Hour, CourseEnd: c.End,
-	})
+	return c, schedule.Plan(&c.Agenda, &c.Bank, schedule.PlanSettings{Reminders: c.Reminders, CourseEnd: c.End})
 }
 
 func byID(plan []schedule.Send) map[string]schedule.Send {
@@ -37,21 +35,29 @@ func TestPlanAcrossDST(t *testing.T) {
 	}{
 		// Mon 24 Oct 15:00 CEST = 13:00Z.
 		{"rem:w2-plenary:15m0s:20221024T1300Z", "2022-10-24T12:45:00Z", "2022-10-24T13:00:00Z"},
-		// The day-before reminder gives way to the 15-minute one.
-		{"rem:w2-plenary:24h0m0s:20221024T1300Z", "2022-10-23T13:00:00Z", "2022-10-24T12:45:00Z"},
+		// Every reminder is worth sending until the session starts; which
+		// one gives way to which is the recipient's choice (see the bot).
+		{"rem:w2-plenary:24h0m0s:20221024T1300Z", "2022-10-23T13:00:00Z", "2022-10-24T13:00:00Z"},
 		// Tue 1 Nov 10:00 CET = 09:00Z; a day before is still CET.
-		{"rem:w3-measuring-1:24h0m0s:20221101T0900Z", "2022-10-31T09:00:00Z", "2022-11-01T08:45:00Z"},
+		{"rem:w3-measuring-1:24h0m0s:20221101T0900Z", "2022-10-31T09:00:00Z", "2022-11-01T09:00:00Z"},
 		// Fri 4 Nov 14:00 CET = 13:00Z.
 		{"rem:w3-plenary:15m0s:20221104T1300Z", "2022-11-04T12:45:00Z", "2022-11-04T13:00:00Z"},
 		// Quizzes open with the Friday slots: 28 Oct 16:00 CEST, 4 Nov 16:00 CET.
 		// An opening is news for a day.
 		{"open:week-2", "2022-10-28T14:00:00Z", "2022-10-29T14:00:00Z"},
 		{"open:week-3", "2022-11-04T15:00:00Z", "2022-11-05T15:00:00Z"},
-		// Week 7 opens 8 hours before everything closes.
-		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-02T22:59:00Z"},
-		// All quizzes close at 23:59 on 2 Dec (CET); the nudge is 48 h before.
-		{"nudge:20221202T2259Z", "2022-11-30T22:59:00Z", "2022-12-02T22:59:00Z"},
+		// Week 7 opens on the last afternoon; its opening is news for a day.
+		{"open:week-7", "2022-12-02T15:00:00Z", "2022-12-03T15:00:00Z"},
+		// All quizzes close at 23:59 on 9 Dec (CET); the nudge is at 10:00
+		// on the day before, in each zone. The earliest is UTC+1's (8 Dec
+		// 10:00 there): east of UTC+1 they close on 10 Dec, so the day
+		// before is 9 Dec.
+		{"nudge:20221209T2259Z", "2022-12-08T09:00:00Z", "2022-12-09T22:59:00Z"},
+		// The course ends at midnight CET, which is 09:00 at UTC+10.
 		{"summary", "2022-12-02T23:00:00Z", "2022-12-09T23:00:00Z"},
+		// The digest of 24 Oct is at 08:00 first at UTC+14, and gives way
+		// to the next day's last at UTC-12.
+		{"digest:20221024", "2022-10-23T18:00:00Z", "2022-10-25T20:00:00Z"},
 	}
 	for _, tt := range tests {
 		s, ok := sends[tt.id]

@@ -273,8 +273,13 @@ func (s *Store) AllAnswers(ctx context.Context, id ParticipantID) (map[quiz.ID]m
 	if exists.Val() == 0 {
 		return nil, fmt.Errorf("store: participant %s: %w", id, ErrNotFound)
 	}
+	return s.decodeAnswers(ctx, answers.Val())
+}
+
+// decodeAnswers reads an answers hash by quiz and question.
+func (s *Store) decodeAnswers(ctx context.Context, h map[string]string) (map[quiz.ID]map[string]StoredAnswer, error) {
 	out := make(map[quiz.ID]map[string]StoredAnswer)
-	for f, v := range answers.Val() {
+	for f, v := range h {
 		if len(f) <= quizCodeLength {
 			return nil, fmt.Errorf("store: malformed answer field %q", f)
 		}

@@ -32,6 +32,11 @@ type CourseCounts struct {
 	EssaysSubmitted         int
 	EssaysGraded, GradeSum  int
 	Completed               map[string]int // by quiz code (QuizCode)
+	// ByPlatforms splits participants by the apps they use: a platform
+	// name, or several joined by "+" in order ("discord+telegram").
+	ByPlatforms map[string]int
+	// The roster's details, "" where not given.
+	ByOrgType, ByGender, ByCountry map[string]int
 }
 
 // Counts reads the course's counters in one round trip: its cost grows
@@ -42,7 +47,7 @@ func (s *Store) Counts(ctx context.Context) (CourseCounts, error) {
 	if err != nil {
 		return CourseCounts{}, s.fail(ctx, "read counters", err)
 	}
-	c := CourseCounts{ByLang: map[string]int{}, ByCohort: map[string]int{}, Completed: map[string]int{}}
+	c := newCourseCounts()
 	for f, v := range h {
 		n := atoi(v)
 		if err := c.add(f, n); err != nil {
@@ -52,19 +57,24 @@ func (s *Store) Counts(ctx context.Context) (CourseCounts, error) {
 	return c, nil
 }
 
+func newCourseCounts() CourseCounts {
+	return CourseCounts{ByLang: map[string]int{}, ByCohort: map[string]int{}, Completed: map[string]int{},
+		ByPlatforms: map[string]int{}, ByOrgType: map[string]int{}, ByGender: map[string]int{}, ByCountry: map[string]int{}}
+}
+
 // add reads one counter into c.
 func (c *CourseCounts) add(f string, n int) error {
-	if k, ok := strings.CutPrefix(f, cLang); ok {
-		c.ByLang[k] += n
-		return nil
-	}
-	if k, ok := strings.CutPrefix(f, cCohort); ok {
-		c.ByCohort[k] += n
-		return nil
-	}
-	if k, ok := strings.CutPrefix(f, cCompleted); ok {
-		c.Completed[k] += n
-		return nil
+	for _, m := range []struct {
+		prefix string
+		to     map[string]int
+	}{
+		{cLang, c.ByLang}, {cCohort, c.ByCohort}, {cCompleted, c.Completed},
+		{cPlatforms, c.ByPlatforms}, {cOrgType, c.ByOrgType}, {cGender, c.ByGender}, {cCountry, c.ByCountry},
+	} {
+		if k, ok := strings.CutPrefix(f, m.prefix); ok {
+			m.to[k] += n
+			return nil
+		}
 	}
 	if k, ok := strings.CutPrefix(f, cStanding); ok {
 		st, err := parseStanding(k)

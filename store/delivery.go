@@ -24,6 +24,9 @@ const (
 	Expired     Outcome = "x" // not sent before it stopped being worth sending
 	Skipped     Outcome = "k" // the item turned out not to concern the recipient
 	Retry       Outcome = "r" // a passing failure: due again at the retry instant
+	// Wait: not yet due for this recipient (their quiet hours, their
+	// local hour): due again at the instant given, no try counted.
+	Wait Outcome = "w"
 )
 
 // keepItems is how long an item's states and counts outlive its expiry,
@@ -183,12 +186,13 @@ func readClaims(v []any, token string) ([]Delivery, error) {
 }
 
 // Settle records how d went. A final outcome is counted once even if two
-// takers report it; Retry makes d due again at retryAt, unless d's lease
-// passed to someone else meanwhile. applied is false when nothing
-// changed; left is how many of d.Item's deliveries are still pending.
+// takers report it; Retry and Wait make d due again at retryAt (Retry
+// counting a failed try), unless d's lease passed to someone else
+// meanwhile. applied is false when nothing changed; left is how many of
+// d.Item's deliveries are still pending.
 func (s *Store) Settle(ctx context.Context, d Delivery, o Outcome, retryAt time.Time) (applied bool, left int, err error) {
 	switch o {
-	case Sent, Unreachable, Failed, Expired, Skipped, Retry:
+	case Sent, Unreachable, Failed, Expired, Skipped, Retry, Wait:
 	default:
 		return false, 0, fmt.Errorf("store: unknown delivery outcome %q", o)
 	}

@@ -140,6 +140,33 @@ func TestRetryAndOutcomes(t *testing.T) {
 	}
 }
 
+// A wait (the recipient's quiet hours) brings the delivery back at its
+// instant without counting a try, and a stale taker cannot make it wait.
+func TestWaitCountsNoTry(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	if _, err := s.Enqueue(ctx, "digest:20221024", []string{"p1"}, start, start.Add(24*time.Hour), nil); err != nil {
+		t.Fatal(err)
+	}
+	d := mustClaim(t, s, start, 10)[0]
+	if !mustSettle(t, s, d, Wait, start.Add(8*time.Hour)) {
+		t.Fatal("wait not applied")
+	}
+	if mustSettle(t, s, d, Wait, start.Add(time.Hour)) {
+		t.Fatal("a taker that no longer holds the lease moved the delivery")
+	}
+	if got := mustClaim(t, s, start.Add(8*time.Hour-time.Second), 10); len(got) != 0 {
+		t.Fatal("a waiting delivery came back early")
+	}
+	got := mustClaim(t, s, start.Add(8*time.Hour), 10)
+	if len(got) != 1 || got[0].Attempts != 0 {
+		t.Fatalf("after the wait claimed as %+v; want once, no try counted", got)
+	}
+	if c, _ := s.WaveCounts(ctx, "digest:20221024"); c.Due != 1 {
+		t.Fatalf("a waiting delivery is still due: counts %+v", c)
+	}
+}
+
 // A held delivery carries its payload; a second EnqueueHeld for the same
 // recipient (a redelivered update) gets nothing to send.
 func TestEnqueueHeld(t *testing.T) {

@@ -106,7 +106,9 @@
 //
 //	<prefix>:{<id>}            hash, the profile and the totals
 //	    n name · l language · tz IANA zone · co cohort
-//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s")
+//	    r reminders (1/0) · ro reminder offsets ("24h0m0s,15m0s"; "none":
+//	    none chosen, "" or absent: the course's) · dg morning digest (1/0)
+//	    · qh quiet hours ("23:00-06:30", "off"; absent: the course's)
 //	    c coordinator (1/0) · ct created
 //	    el:<elective id>         1, one field per chosen elective
 //	    a:<platform>:<user id>   "+" or "-" (reachable or not), then the chat id
@@ -122,6 +124,10 @@
 //	    <quiz code><question id>   <instant><option, 2 digits><1|0 correct>
 //	<prefix>:{<id>}:e          list, essay grades as JSON, oldest first;
 //	                           the last is the current grade
+//	<prefix>:{<id>}:x          hash, the participant's extended deadlines:
+//	                           quiz id or "essay" -> instant
+//	<prefix>:ext               hash, deadlines extended for everyone,
+//	                           as above
 //	<prefix>:quizzes           hash, quiz code -> quiz id (see QuizCode)
 //	<prefix>:participants      set of every participant id
 //	<prefix>:seq:participant   counter for participant ids
@@ -137,6 +143,8 @@
 //	                           roster without codes finds them again
 //	<prefix>:link:<code>       string with expiry, the participant id;
 //	                           "!<id>" once used
+//	<prefix>:gp:<token>        string with expiry, a grade waiting for the
+//	                           coordinator's confirmation (JSON)
 //	<prefix>:{dlv}:q           sorted set, the delivery queue: member
 //	                           "<item>|<recipient>", score the instant
 //	                           (ms) it is due, or its lease ends
@@ -144,8 +152,10 @@
 //	<prefix>:{dlv}:a           hash, member -> failed tries so far
 //	<prefix>:{dlv}:m           hash, member -> payload (a composed message)
 //	<prefix>:{dlv}:s:<item>    hash with expiry, recipient -> state:
-//	                           d due · s sent · u unreachable · f failed ·
-//	                           x expired · k skipped
+//	                           d due (also while it waits for the
+//	                           recipient's own hour) · s sent ·
+//	                           u unreachable · f failed · x expired ·
+//	                           k skipped
 //	<prefix>:{dlv}:n:<item>    hash with expiry, the item's count per
 //	                           state, and exp (its expiry, ms)
 //	<prefix>:{dlv}:rp          hash, item -> who hears its report
@@ -176,6 +186,17 @@
 //	                           reminder}: a coordinator's
 //	                           announcement awaiting confirmation, then
 //	                           its record
+//	<prefix>:{ev}:a            hash, "<id>:<question>" -> the final
+//	                           evaluation's answer: "1".."5" a rating,
+//	                           "t" typed (the text is in {ev}:t), "s" skipped
+//	<prefix>:{ev}:p            hash, id -> questions of it answered
+//	<prefix>:{ev}:n            hash, the evaluation's counters:
+//	                           "<question>:<1..5|t|s>" answers of each
+//	                           kind, done (participants who answered all)
+//	<prefix>:{ev}:t            list of JSON {p, q, l, t, at}: typed
+//	                           answers, oldest first
+//	<prefix>:{ev}:w:<id>       string with expiry, the open question the
+//	                           participant's next message answers
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
 //	                           (a random token, so only its holder frees it)
 //	<prefix>:{ix}:n            hash, the course's counters (see Index)
@@ -184,10 +205,21 @@
 //	<prefix>:{ix}:c            hash, id -> the state last applied to the
 //	                           index: its version, then its tokens
 //
+// # Final evaluation
+//
+// The evaluation's answers and counters share the hash tag {ev}, so one
+// script (eval_answer.lua) records an answer only if the participant
+// has none for that question and bumps the counters with it: a vote
+// delivered twice, or pressed on two replicas at once, counts once, and
+// the results are read from the counters (EvaluationCounts), not from a
+// pass over the answers. At course scale (a few thousand answers) one
+// slot holds them easily.
+//
 // # Index
 //
 // Coordinator commands must not cost a round trip per participant. The
-// counters (participants, by language and cohort, reachable, a histogram
+// counters (participants, by language, cohort, apps used and the
+// roster's organization type, gender and country, reachable, a histogram
 // of total:submitted:graded:answered points from which the bot derives
 // certificate tiers, essays submitted and graded and their sum of
 // grades, completions per quiz) and the name index live under their own
@@ -204,6 +236,8 @@
 //     counters behind by that one participant's change until their next
 //     change, a redelivered answer, or Reindex (elmabot reindex), which
 //     re-applies everyone a page at a time and is safe while the bot runs.
+//     A state of the same version is applied again (as its difference),
+//     so after an upgrade that counts more, Reindex fills the new counters.
 //
 // A profile counts once it has an account (linkFirst adds the account
 // through the profile script, then lists the participant).

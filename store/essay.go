@@ -87,7 +87,7 @@ func (s *Store) GradeEssay(ctx context.Context, id ParticipantID, g Grade) (Tota
 	if err := s.validateGrade(g); err != nil {
 		return Totals{}, err
 	}
-	b, err := json.Marshal(gradeJSON{Parts: g.Parts, Total: g.Total, By: g.By, At: g.At.UnixMilli(), Note: g.Note})
+	b, err := json.Marshal(encodeGrade(g))
 	if err != nil {
 		return Totals{}, err
 	}
@@ -128,13 +128,22 @@ func (s *Store) Essay(ctx context.Context, id ParticipantID) (EssayState, error)
 	if v[0] == nil {
 		return EssayState{}, fmt.Errorf("store: participant %s: %w", id, ErrNotFound)
 	}
+	submitted, _ := v[1].(string)
+	return decodeEssay(submitted, grades.Val())
+}
+
+// decodeEssay reads the essay's state from the profile's submission
+// instant ("" when not submitted) and the grades list.
+func decodeEssay(submitted string, grades []string) (EssayState, error) {
 	var st EssayState
-	if ms, err := reply(v).int(1); err != nil {
-		return EssayState{}, err
-	} else if v[1] != nil {
+	if submitted != "" {
+		ms, err := strconv.ParseInt(submitted, 10, 64)
+		if err != nil {
+			return EssayState{}, fmt.Errorf("store: malformed essay submission %q: %w", submitted, err)
+		}
 		st.Submitted, st.SubmittedAt = true, time.UnixMilli(ms).UTC()
 	}
-	for _, raw := range grades.Val() {
+	for _, raw := range grades {
 		g, err := decodeGrade(raw)
 		if err != nil {
 			return EssayState{}, err
@@ -151,10 +160,18 @@ func (s *Store) Essay(ctx context.Context, id ParticipantID) (EssayState, error)
 	return st, nil
 }
 
+func encodeGrade(g Grade) gradeJSON {
+	return gradeJSON{Parts: g.Parts, Total: g.Total, By: g.By, At: g.At.UnixMilli(), Note: g.Note}
+}
+
+func (j gradeJSON) decode() Grade {
+	return Grade{Parts: j.Parts, Total: j.Total, By: j.By, At: time.UnixMilli(j.At).UTC(), Note: j.Note}
+}
+
 func decodeGrade(raw string) (Grade, error) {
 	var j gradeJSON
 	if err := json.Unmarshal([]byte(raw), &j); err != nil {
 		return Grade{}, fmt.Errorf("store: malformed essay grade: %w", err)
 	}
-	return Grade{Parts: j.Parts, Total: j.Total, By: j.By, At: time.UnixMilli(j.At).UTC(), Note: j.Note}, nil
+	return j.decode(), nil
 }

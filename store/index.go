@@ -47,7 +47,11 @@ const (
 	cSubmitted    = "xs"
 	cGraded       = "xg"
 	cGradeSum     = "xsum"
-	cCompleted    = "q:" // + quiz code
+	cCompleted    = "q:"  // + quiz code
+	cPlatforms    = "pl:" // + the participant's platforms, sorted, joined by "+"
+	cOrgType      = "ot:" // + the roster's organization type ("" not given)
+	cGender       = "g:"  // + the roster's gender ("" not given)
+	cCountry      = "cc:" // + the roster's country ("" not given)
 	wordToken     = "w:"
 	weightedToken = "="
 )
@@ -82,7 +86,8 @@ func stateTokens(h map[string]string) []string {
 // learnerTokens are the /stats counters a participant who is not a
 // coordinator counts for.
 func learnerTokens(h map[string]string, reachable bool) []string {
-	t := []string{cLearners, cLang + h[fLang], cCohort + oneLine(h[fCohort])}
+	t := []string{cLearners, cLang + h[fLang], cCohort + oneLine(h[fCohort]), cPlatforms + platformSet(h),
+		cOrgType + oneLine(h[dOrgType]), cGender + oneLine(h[dGender]), cCountry + oneLine(h[dCountry])}
 	if reachable {
 		t = append(t, cLearnersOK)
 	}
@@ -100,6 +105,21 @@ func learnerTokens(h map[string]string, reachable bool) []string {
 		}
 	}
 	return t
+}
+
+// platformSet names the platforms of a profile's accounts, sorted and
+// joined by "+" ("discord+telegram"): the counters then split the
+// course into disjoint groups, people using both apps counted once.
+func platformSet(h map[string]string) string {
+	var ps []string
+	for f := range h {
+		if ref, ok := strings.CutPrefix(f, fAccount); ok {
+			platform, _, _ := strings.Cut(ref, ":")
+			ps = append(ps, platform)
+		}
+	}
+	slices.Sort(ps)
+	return strings.Join(slices.Compact(ps), "+")
 }
 
 // oneLine keeps a token free of the separator the index stores them with.

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +27,7 @@ func TestCountsMatchRecount(t *testing.T) {
 	s, _ := testStore(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 2))
-	var ids []ParticipantID
+	accts := map[ParticipantID]Account{}
 	for i := range 40 {
 		acct := telegram(fmt.Sprint(i))
 		p, err := s.CreateParticipant(ctx, Participant{Name: fmt.Sprintf("P%d Núñez", i), Lang: locales.EN,
@@ -33,12 +35,13 @@ func TestCountsMatchRecount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, p.ID)
+		accts[p.ID] = acct
 		mixedSteps(t, s, rng, p.ID, acct)
 	}
+	maps.Copy(accts, rosterPeople(t, s, rng, 12))
 	// A second round reaches people in another state.
-	for _, id := range ids {
-		mixedSteps(t, s, rng, id, telegram(string(id[1:])))
+	for _, id := range slices.Sorted(maps.Keys(accts)) {
+		mixedSteps(t, s, rng, id, accts[id])
 	}
 	got, err := s.Counts(ctx)
 	if err != nil {
@@ -50,6 +53,29 @@ func TestCountsMatchRecount(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("counters\n%+v\nrecount\n%+v", got, want)
 	}
+}
+
+// rosterPeople adds n participants through roster codes whose details
+// vary (some left empty), each then changed by mixedSteps.
+func rosterPeople(t *testing.T, s *Store, rng *rand.Rand, n int) map[ParticipantID]Account {
+	t.Helper()
+	ctx := context.Background()
+	accts := map[ParticipantID]Account{}
+	for i := range n {
+		code := fmt.Sprintf("R%03d", i)
+		d := Details{OrgType: []string{"", "Government", "Workers' organization"}[i%3], Gender: []string{"F", "M", "", "F"}[i%4], Country: []string{"Peru", "Kenya", ""}[i%3]}
+		if err := s.AddRosterCodes(ctx, []RosterEntry{{Code: code, Name: fmt.Sprintf("R%d Ruiz", i), Cohort: "SAMM", Details: d}}); err != nil {
+			t.Fatal(err)
+		}
+		acct := discord("r" + fmt.Sprint(i))
+		p, err := s.RedeemRosterCode(ctx, code, acct, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accts[p.ID] = acct
+		mixedSteps(t, s, rng, p.ID, acct)
+	}
+	return accts
 }
 
 // mixedSteps changes one participant at random, through the store's API.
@@ -96,7 +122,7 @@ func mixedSteps(t *testing.T, s *Store, rng *rand.Rand, id ParticipantID, acct A
 // slow way.
 func recount(t *testing.T, s *Store) CourseCounts {
 	ctx := context.Background()
-	c := CourseCounts{ByLang: map[string]int{}, ByCohort: map[string]int{}, Completed: map[string]int{}}
+	c := newCourseCounts()
 	cells := map[Standing]int{}
 	err := s.EachParticipants(ctx, func(ps []Participant) error {
 		for _, p := range ps {
@@ -130,6 +156,21 @@ func recountOne(t *testing.T, s *Store, c *CourseCounts, cells map[Standing]int,
 	}
 	c.ByLang[string(p.Lang)]++
 	c.ByCohort[p.Cohort]++
+	var platforms []string
+	for _, a := range p.Accounts {
+		if !slices.Contains(platforms, string(a.Platform)) {
+			platforms = append(platforms, string(a.Platform))
+		}
+	}
+	slices.Sort(platforms)
+	c.ByPlatforms[strings.Join(platforms, "+")]++
+	d, err := s.ParticipantDetails(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ByOrgType[d.OrgType]++
+	c.ByGender[d.Gender]++
+	c.ByCountry[d.Country]++
 	tot, err := s.Totals(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +203,7 @@ func recountOne(t *testing.T, s *Store, c *CourseCounts, cells map[Standing]int,
 // normalize sorts the histogram and drops empty entries.
 func normalize(c *CourseCounts) {
 	slices.SortFunc(c.Standings, func(a, b Standing) int { return cmpStanding(a, b) })
-	for _, m := range []map[string]int{c.ByLang, c.ByCohort, c.Completed} {
+	for _, m := range []map[string]int{c.ByLang, c.ByCohort, c.Completed, c.ByPlatforms, c.ByOrgType, c.ByGender, c.ByCountry} {
 		for k, v := range m {
 			if v == 0 {
 				delete(m, k)
@@ -206,15 +247,7 @@ func TestReindexRepairs(t *testing.T) {
 			t.Fatalf("Reindex = %d, %v; want 10", n, err)
 		}
 	}
-	after, err := s.Counts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	normalize(&before)
-	normalize(&after)
-	if !reflect.DeepEqual(before, after) {
-		t.Errorf("after reindex\n%+v\nbefore\n%+v", after, before)
-	}
+	countsAre(t, s, before)
 	if found, _ := s.FindByName(ctx, "ana 7", 5); len(found) != 1 {
 		t.Errorf("find after reindex: %v", found)
 	}
@@ -265,4 +298,73 @@ func TestFindByName(t *testing.T) {
 	if found, _ := s.FindByName(ctx, "orte", 10); len(found) != 1 || found[0].ID != luis.ID {
 		t.Errorf("the new name is not found: %v", found)
 	}
+}
+
+// TestReindexAddsNewCounters: states applied by a release that did not
+// count platforms and roster details (same profile versions, fewer
+// tokens) gain those counters from Reindex, with nothing else counted
+// twice.
+func TestReindexAddsNewCounters(t *testing.T) {
+	s, srv := testStore(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(5, 6))
+	rosterPeople(t, s, rng, 6)
+	want, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := srv.Client().HGetAll(ctx, s.ixStatesKey()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, state := range states {
+		var kept []string
+		for _, tok := range strings.Split(state, "\n") {
+			if !newCounter(tok) {
+				kept = append(kept, tok)
+			}
+		}
+		srv.Client().HSet(ctx, s.ixStatesKey(), id, strings.Join(kept, "\n"))
+	}
+	counters, err := srv.Client().HKeys(ctx, s.ixCountersKey()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range counters {
+		if newCounter(f) {
+			srv.Client().HDel(ctx, s.ixCountersKey(), f)
+		}
+	}
+	if old, _ := s.Counts(ctx); len(old.ByGender) != 0 {
+		t.Fatalf("the old release's counters have genders: %v", old.ByGender)
+	}
+	if _, err := s.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	countsAre(t, s, want)
+}
+
+// countsAre checks that s's counters, after a reindex, are want.
+func countsAre(t *testing.T, s *Store, want CourseCounts) {
+	t.Helper()
+	got, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	normalize(&got)
+	normalize(&want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after reindex\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// newCounter: a counter the release before platforms and roster
+// details did not have.
+func newCounter(f string) bool {
+	for _, p := range []string{cPlatforms, cOrgType, cGender, cCountry} {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
 }

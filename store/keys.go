@@ -12,6 +12,10 @@ import (
 func (s *Store) profileKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}" }
 func (s *Store) answersKey(id ParticipantID) string { return s.prefix + ":{" + string(id) + "}:a" }
 func (s *Store) essayKey(id ParticipantID) string   { return s.prefix + ":{" + string(id) + "}:e" }
+func (s *Store) ownExtensionsKey(id ParticipantID) string {
+	return s.prefix + ":{" + string(id) + "}:x"
+}
+func (s *Store) extensionsKey() string { return s.prefix + ":ext" }
 
 func (s *Store) accountKey(platform Platform, userID string) string {
 	return s.prefix + ":acct:" + string(platform) + ":" + userID
@@ -44,6 +48,14 @@ func (s *Store) leaseKey(name string) string      { return s.prefix + ":{lease:"
 func (s *Store) leaseFenceKey(name string) string { return s.prefix + ":{lease:" + name + "}:fence" }
 
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
+
+// The final evaluation's keys share the hash tag {ev}: its answer script
+// records an answer and bumps the course-wide counters at once.
+func (s *Store) evAnswersKey() string               { return s.prefix + ":{ev}:a" }
+func (s *Store) evAnsweredKey() string              { return s.prefix + ":{ev}:p" }
+func (s *Store) evCountsKey() string                { return s.prefix + ":{ev}:n" }
+func (s *Store) evTextsKey() string                 { return s.prefix + ":{ev}:t" }
+func (s *Store) evAwaitKey(id ParticipantID) string { return s.prefix + ":{ev}:w:" + string(id) }
 
 func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }
 func (s *Store) supportKey() string       { return s.prefix + ":{support}:q" }

@@ -39,14 +39,18 @@ type Account struct {
 
 // Participant is one person taking the course, whatever apps they use.
 type Participant struct {
-	ID              ParticipantID
-	Name            string
-	Lang            locales.Lang // empty: not chosen yet
-	TimeZone        string       // IANA name; empty: the course's
-	Electives       []string     // sorted
-	Cohort          string
-	Reminders       bool
-	ReminderOffsets []time.Duration // empty: the course default
+	ID        ParticipantID
+	Name      string
+	Lang      locales.Lang // empty: not chosen yet
+	TimeZone  string       // IANA name; empty: the course's
+	Electives []string     // sorted
+	Cohort    string
+	Reminders bool
+	// ReminderOffsets: nil means the course's default; empty but not
+	// nil means none (the morning digest only).
+	ReminderOffsets []time.Duration
+	Digest          bool   // a morning message listing the day's sessions
+	QuietHours      string // "22:00-07:00", "off"; empty: the course's
 	Coordinator     bool
 	Accounts        []Account // sorted by platform, then user id
 	Created         time.Time
@@ -82,6 +86,8 @@ const (
 	fCohort      = "co"
 	fReminders   = "r"
 	fOffsets     = "ro"
+	fDigest      = "dg"
+	fQuiet       = "qh"
 	fCoordinator = "c"
 	fCreated     = "ct"
 	fAccount     = "a:" // + platform ":" user id
@@ -120,6 +126,7 @@ func newProfile(p Participant) ([]any, error) {
 	fields := []any{
 		fName, p.Name, fLang, string(p.Lang), fTimeZone, p.TimeZone, fCohort, p.Cohort,
 		fReminders, flag(p.Reminders), fOffsets, encodeOffsets(p.ReminderOffsets),
+		fDigest, flag(p.Digest), fQuiet, p.QuietHours,
 		fCoordinator, flag(p.Coordinator), fCreated, strconv.FormatInt(p.Created.UnixMilli(), 10),
 		sWeekly, 0, sElective, 0, sEssay, 0,
 	}
@@ -138,7 +145,14 @@ func electiveFields(electives []string) ([]any, error) {
 	return out, nil
 }
 
+// noOffsets encodes a choice of no reminder offsets, apart from "" (the
+// course's default).
+const noOffsets = "none"
+
 func encodeOffsets(ds []time.Duration) string {
+	if ds != nil && len(ds) == 0 {
+		return noOffsets
+	}
 	parts := make([]string, len(ds))
 	for i, d := range ds {
 		parts[i] = d.String()
@@ -150,7 +164,10 @@ func decodeOffsets(s string) ([]time.Duration, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var out []time.Duration
+	out := []time.Duration{}
+	if s == noOffsets {
+		return out, nil
+	}
 	for _, part := range strings.Split(s, ",") {
 		d, err := time.ParseDuration(part)
 		if err != nil {
@@ -169,6 +186,8 @@ func decodeParticipant(id ParticipantID, h map[string]string) (Participant, erro
 		TimeZone:    h[fTimeZone],
 		Cohort:      h[fCohort],
 		Reminders:   h[fReminders] == "1",
+		Digest:      h[fDigest] == "1",
+		QuietHours:  h[fQuiet],
 		Coordinator: h[fCoordinator] == "1",
 	}
 	offsets, err := decodeOffsets(h[fOffsets])
@@ -453,7 +472,8 @@ func (s *Store) SetElectives(ctx context.Context, id ParticipantID, electives []
 }
 
 // SetReminders turns reminders on or off and sets how long before a
-// session they come; no offsets means the course default.
+// session they come; nil offsets means the course default, an empty
+// list none.
 func (s *Store) SetReminders(ctx context.Context, id ParticipantID, on bool, offsets []time.Duration) error {
 	for _, d := range offsets {
 		if d <= 0 {
@@ -461,6 +481,20 @@ func (s *Store) SetReminders(ctx context.Context, id ParticipantID, on bool, off
 		}
 	}
 	return s.setFields(ctx, id, "set reminders", "", fReminders, flag(on), fOffsets, encodeOffsets(offsets))
+}
+
+// SetDigest turns the morning digest of the day's sessions on or off.
+func (s *Store) SetDigest(ctx context.Context, id ParticipantID, on bool) error {
+	return s.setFields(ctx, id, "set digest", "", fDigest, flag(on))
+}
+
+// SetQuietHours sets when not to be written to unprompted, as the bot
+// spells it ("23:00-06:30", "off"); "" means the course's default.
+func (s *Store) SetQuietHours(ctx context.Context, id ParticipantID, spec string) error {
+	if len(spec) > maxIDLength {
+		return fmt.Errorf("store: quiet hours %q: too long", spec)
+	}
+	return s.setFields(ctx, id, "set quiet hours", "", fQuiet, spec)
 }
 
 // SetCoordinator grants or removes coordinator rights.

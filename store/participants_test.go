@@ -165,6 +165,8 @@ func TestSetters(t *testing.T) {
 		s.SetTimeZone(ctx, p.ID, "America/Bogota"),
 		s.SetElectives(ctx, p.ID, []string{"gender", "skills"}),
 		s.SetReminders(ctx, p.ID, true, []time.Duration{time.Hour}),
+		s.SetDigest(ctx, p.ID, true),
+		s.SetQuietHours(ctx, p.ID, "23:00-06:30"),
 		s.SetCoordinator(ctx, p.ID, true),
 		s.SetReachable(ctx, Telegram, "1", false),
 	}
@@ -182,7 +184,7 @@ func TestSetters(t *testing.T) {
 	want := Participant{
 		ID: p.ID, Name: "Carla Ruiz", Lang: locales.ES, TimeZone: "America/Bogota",
 		Electives: []string{"gender", "skills"}, Reminders: true,
-		ReminderOffsets: []time.Duration{time.Hour}, Coordinator: true,
+		ReminderOffsets: []time.Duration{time.Hour}, Digest: true, QuietHours: "23:00-06:30", Coordinator: true,
 		Accounts: []Account{discord("9"), blocked}, Created: start,
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -202,6 +204,15 @@ func TestSetters(t *testing.T) {
 	got, _ = s.Participant(ctx, p.ID)
 	if got.Reminders || got.ReminderOffsets != nil || got.Electives != nil || !got.Accounts[1].Reachable {
 		t.Fatalf("after clearing: %+v", got)
+	}
+
+	// No offsets at all (the digest only) is not the default.
+	if err := s.SetReminders(ctx, p.ID, true, []time.Duration{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Participant(ctx, p.ID)
+	if got.ReminderOffsets == nil || len(got.ReminderOffsets) != 0 {
+		t.Fatalf("no offsets read back as %#v, want an empty list", got.ReminderOffsets)
 	}
 
 	if err := s.SetTimeZone(ctx, p.ID, "Mars/Olympus"); err == nil {

@@ -51,6 +51,8 @@ var (
 	handlingReleaseLua string
 	//go:embed lua/ix_apply.lua
 	ixApplyLua string
+	//go:embed lua/eval_answer.lua
+	evalAnswerLua string
 )
 
 // scripts holds one redis.Script per Lua file. Run sends EVALSHA and
@@ -77,6 +79,7 @@ type scripts struct {
 	handlingClaim     *redis.Script
 	handlingRelease   *redis.Script
 	ixApply           *redis.Script
+	evalAnswer        *redis.Script
 }
 
 func loadScripts() scripts {
@@ -101,6 +104,7 @@ func loadScripts() scripts {
 		handlingClaim:     redis.NewScript(handlingClaimLua),
 		handlingRelease:   redis.NewScript(handlingReleaseLua),
 		ixApply:           redis.NewScript(ixApplyLua),
+		evalAnswer:        redis.NewScript(evalAnswerLua),
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +27,9 @@ type Adapter struct {
 	out     io.Writer
 	choices []string // data of the buttons last shown, numbered from 1
 	seq     int
+	// files is where files sent to the person are written; made in the
+	// system's temporary directory at the first file when not set.
+	files string
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
@@ -35,12 +40,26 @@ func New(out io.Writer, user, lang string) *Adapter {
 	return &Adapter{out: out, user: user, lang: lang}
 }
 
+// SaveFilesIn makes files sent to the person (an export, a chart, a
+// calendar) land in dir, which must exist.
+func (a *Adapter) SaveFilesIn(dir string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.files = dir
+}
+
 // Platform reports bot.Console.
 func (a *Adapter) Platform() bot.Platform { return bot.Console }
 
 // Send prints a reply. Buttons, and a quiz question's options, are
 // numbered; the numbers stay valid until the next reply with buttons.
+// A reply for another person's chat is not printed: with a shared
+// REDIS_URL several consoles serve one course, each its own person, and
+// bot.ErrElsewhere leaves the reply for that person's console.
 func (a *Adapter) Send(_ context.Context, r bot.Reply) (bot.Sent, error) {
+	if r.ChatID != "" && r.ChatID != a.user {
+		return bot.Sent{}, bot.ErrElsewhere
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seq++
@@ -62,8 +81,32 @@ func (a *Adapter) Send(_ context.Context, r bot.Reply) (bot.Sent, error) {
 			}
 		}
 	}
+	for _, f := range r.Files {
+		b.WriteString(a.saveFile(f) + "\n")
+	}
 	_, err := io.WriteString(a.out, b.String())
 	return bot.Sent{MessageID: strconv.Itoa(a.seq)}, err
+}
+
+// saveFile writes a file where the person can open it and says where,
+// or why it could not. The caller holds a.mu.
+func (a *Adapter) saveFile(f bot.File) string {
+	name := filepath.Base(f.Name)
+	if name == "." || name == string(filepath.Separator) {
+		name = "file"
+	}
+	if a.files == "" {
+		dir, err := os.MkdirTemp("", "elmabot-files-")
+		if err != nil {
+			return fmt.Sprintf("     [file] %s (%d bytes), not saved: %v", name, len(f.Data), err)
+		}
+		a.files = dir
+	}
+	path := filepath.Join(a.files, name)
+	if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+		return fmt.Sprintf("     [file] %s (%d bytes), not saved: %v", name, len(f.Data), err)
+	}
+	return fmt.Sprintf("     [file] %s (%d bytes): %s", name, len(f.Data), path)
 }
 
 // Run reads lines from in until EOF or ctx ends, handing each to h. A

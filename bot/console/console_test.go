@@ -3,6 +3,10 @@ package console
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,5 +65,45 @@ func TestQuizShowsOptionsAsNumberedButtons(t *testing.T) {
 	}
 	if data, ok := a.choice("2"); !ok || data != "a:2" {
 		t.Errorf("choice 2 = %q %v", data, ok)
+	}
+}
+
+// Files sent to the person are written where they can open them, under
+// their own name only (no path from the sender), and the transcript
+// says where.
+func TestFilesAreSavedAndNamed(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, "ana", "en")
+	dir := t.TempDir()
+	a.SaveFilesIn(dir)
+	data := []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+	_, err := a.Send(context.Background(), bot.Reply{ChatID: "ana", Text: "Your calendar", Files: []bot.File{{Name: "../../e-lma.ics", Type: "text/calendar", Data: data}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "e-lma.ics")
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("file at %s: %q, %v", path, got, err)
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf("[file] e-lma.ics (%d bytes): %s", len(data), path)) {
+		t.Errorf("transcript does not say where the file is:\n%s", out.String())
+	}
+}
+
+// With a shared REDIS_URL several consoles serve one course: each prints
+// only its own person's messages and leaves the others' for their own
+// console.
+func TestOtherChatsAreLeftForTheirConsole(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, "ana", "en")
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "bob", Text: "for bob"}); !errors.Is(err, bot.ErrElsewhere) {
+		t.Errorf("a reply to bob's chat gave %v, want bot.ErrElsewhere", err)
+	}
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: "ana", Text: "for ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "bot> for ana\n" {
+		t.Errorf("ana's console printed %q", got)
 	}
 }

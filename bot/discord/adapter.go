@@ -87,6 +87,9 @@ type Config struct {
 	// Metrics hears the 429s and the waits for Discord's limits; nil:
 	// nothing.
 	Metrics bot.LimitMetrics
+	// Server sets up the course's Discord server (guild.go); its zero
+	// value keeps the bot to DMs.
+	Server Server
 }
 
 // Adapter is the Discord side of the bot: a bot.Messenger for replies
@@ -101,10 +104,13 @@ type Adapter struct {
 	globalRate    int // REST calls a second; <= 0: unpaced
 	metrics       bot.LimitMetrics
 
+	server Server
+
 	mu    sync.Mutex
-	me    string            // the bot's user id, from READY
-	appID string            // the application's id, asked for once
-	dms   map[string]string // DM channel ids by user id, opened once
+	me    string             // the bot's user id, from READY
+	appID string             // the application's id, asked for once
+	dms   map[string]string  // DM channel ids by user id, opened once
+	ix    map[string]*ixChat // live interactions in the server, by id
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
@@ -113,6 +119,9 @@ var _ bot.Messenger = (*Adapter)(nil)
 func New(cfg Config) (*Adapter, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("discord: no bot token")
+	}
+	if err := cfg.Server.check(); err != nil {
+		return nil, err
 	}
 	cfg = withDefaults(cfg)
 	p := newPacer(cfg.Clock, cfg.GlobalRate, cfg.Spread)
@@ -149,7 +158,9 @@ func New(cfg Config) (*Adapter, error) {
 		workers:       cfg.Workers,
 		globalRate:    cfg.GlobalRate,
 		metrics:       cfg.Metrics,
+		server:        cfg.Server,
 		dms:           map[string]string{},
+		ix:            map[string]*ixChat{},
 	}, nil
 }
 

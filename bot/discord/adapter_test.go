@@ -269,10 +269,13 @@ func TestQuizIsAMessageWithAButtonPerOption(t *testing.T) {
 	allValid(t, srv)
 }
 
+// A server that is not the course's gets the pointer to DMs. (The
+// commands are usable in servers only with a course server configured:
+// another one, here.)
 func TestServerMessagesArePointedToDMs(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
+	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.Server.Guild = discordtest.OtherGuildID })
 	registered(t, a)
 	e := newEcho(a, clock, srv)
 	startRun(t, a, e)

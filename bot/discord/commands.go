@@ -30,6 +30,7 @@ const (
 // Command kinds and places, as Discord numbers them.
 const (
 	chatInput    = 1 // a slash command
+	contextGuild = 0 // usable in a server's channels
 	contextBotDM = 1 // usable in the DM with the bot
 	guildInstall = 0 // installed with the bot in a server
 )
@@ -47,34 +48,48 @@ func optionText(lang string) (string, bool) {
 
 // command is an application command as PUT /applications/{id}/commands
 // takes it. discordgo's own type sends fields a string option does not
-// have (channel_types, options), so the request is built here.
+// have (channel_types, options), and its permissions as a string where
+// Discord's description has an integer, so the request is built here.
 type command struct {
 	Name                     string            `json:"name"`
+	NameLocalizations        map[string]string `json:"name_localizations,omitempty"`
 	Type                     int               `json:"type"`
 	Description              string            `json:"description"`
 	DescriptionLocalizations map[string]string `json:"description_localizations,omitempty"`
-	Contexts                 []int             `json:"contexts"`
-	IntegrationTypes         []int             `json:"integration_types"`
-	Options                  []commandOption   `json:"options"`
+	// DefaultMemberPermissions 0 hides a command from the server's
+	// members but its administrators, who may grant it to a role
+	// (Server Settings > Integrations); nil shows it to everyone.
+	DefaultMemberPermissions *int64          `json:"default_member_permissions,omitempty"`
+	Contexts                 []int           `json:"contexts"`
+	IntegrationTypes         []int           `json:"integration_types"`
+	Options                  []commandOption `json:"options"`
 }
 
 type commandOption struct {
 	Type                     int               `json:"type"`
 	Name                     string            `json:"name"`
+	NameLocalizations        map[string]string `json:"name_localizations,omitempty"`
 	Description              string            `json:"description"`
 	DescriptionLocalizations map[string]string `json:"description_localizations,omitempty"`
 	Required                 bool              `json:"required"`
+	Autocomplete             bool              `json:"autocomplete,omitempty"`
 }
 
-// SetCommands registers the bot's slash commands globally, replacing
-// whatever was registered. menus holds the command list per language
-// ("en", "es", as bot.Bot.Commands gives them): the English one sets the
-// names and default descriptions; each other language's descriptions
-// are shown to people whose Discord speaks it (for "es": es-ES and
-// es-419). The commands can be used in the DM with the bot, where the
-// course happens. Global commands take up to an hour to show everywhere.
+// SetCommands registers the bot's slash commands, replacing whatever was
+// registered. menus holds the command list per language ("en", "es", as
+// bot.Bot.AllCommands gives them): the English one sets the names and
+// default texts; each other language's names and descriptions are shown
+// to people whose Discord speaks it (for "es": es-ES and es-419).
+//
+// The participants' commands are global: usable in the DM with the bot
+// and, with a course server configured, in servers too. Global commands
+// take up to an hour to show everywhere. The coordinators' commands
+// (CommandInfo.Staff) are registered in the course server only, hidden
+// from its members until an administrator grants them to a role; the
+// core checks the role whatever the menu shows. Without a server they
+// are typed as text in the DM.
 func (a *Adapter) SetCommands(ctx context.Context, menus map[string][]bot.CommandInfo) error {
-	cmds, err := a.commandList(menus)
+	global, staff, err := a.commandList(menus)
 	if err != nil {
 		return err
 	}
@@ -82,82 +97,139 @@ func (a *Adapter) SetCommands(ctx context.Context, menus map[string][]bot.Comman
 	if err != nil {
 		return err
 	}
-	endpoint := discordgo.EndpointApplicationGlobalCommands(appID)
+	if err := a.putCommands(ctx, discordgo.EndpointApplicationGlobalCommands(appID), global); err != nil {
+		return err
+	}
+	if a.server.Guild == "" {
+		return nil
+	}
+	return a.putCommands(ctx, discordgo.EndpointApplicationGuildCommands(appID, a.server.Guild), staff)
+}
+
+func (a *Adapter) putCommands(ctx context.Context, endpoint string, cmds []command) error {
+	if cmds == nil {
+		cmds = []command{}
+	}
 	return a.do(ctx, "", func(ctx context.Context) error {
 		_, err := a.session.RequestWithBucketID("PUT", endpoint, cmds, endpoint, discordgo.WithContext(ctx))
 		return err
 	})
 }
 
-// commandList builds the request body from the menus.
-func (a *Adapter) commandList(menus map[string][]bot.CommandInfo) ([]command, error) {
+// commandList builds the request bodies from the menus: the global
+// commands and the course server's.
+func (a *Adapter) commandList(menus map[string][]bot.CommandInfo) (global, staff []command, err error) {
 	base := menus[baseLang]
 	if len(base) == 0 {
-		return nil, fmt.Errorf("discord: no %q command menu to take names from", baseLang)
+		return nil, nil, fmt.Errorf("discord: no %q command menu to take names from", baseLang)
 	}
 	if len(base) > maxCommands {
-		return nil, fmt.Errorf("discord: at most %d commands, not %d", maxCommands, len(base))
+		return nil, nil, fmt.Errorf("discord: at most %d commands, not %d", maxCommands, len(base))
 	}
-	local := a.localizations(menus)
-	cmds := make([]command, 0, len(base))
 	for _, c := range base {
 		if !validCommand(c.Name) {
-			return nil, fmt.Errorf("discord: command %q: 1-%d lowercase letters, digits, - or _", c.Name, maxCommandName)
+			return nil, nil, fmt.Errorf("discord: command %q: 1-%d lowercase letters, digits, - or _", c.Name, maxCommandName)
 		}
 		if strings.TrimSpace(c.Description) == "" {
-			return nil, fmt.Errorf("discord: command %q has no description", c.Name)
+			return nil, nil, fmt.Errorf("discord: command %q has no description", c.Name)
 		}
-		cmds = append(cmds, command{
-			Name:                     c.Name,
-			Type:                     chatInput,
-			Description:              a.clip("command description", c.Description, maxCommandDesc),
-			DescriptionLocalizations: local[c.Name],
-			Contexts:                 []int{contextBotDM},
-			IntegrationTypes:         []int{guildInstall},
-			Options:                  []commandOption{argsOptionFor(slices.Collect(maps.Keys(menus)))},
-		})
+		cmd := a.commandFor(c, menus)
+		if !c.Staff {
+			global = append(global, cmd)
+			continue
+		}
+		if a.server.Guild == "" {
+			continue
+		}
+		hidden := int64(0)
+		cmd.DefaultMemberPermissions = &hidden
+		cmd.Contexts = []int{contextGuild}
+		staff = append(staff, cmd)
 	}
-	return cmds, nil
+	return global, staff, nil
 }
 
-// localizations maps each command to its descriptions by Discord locale.
-func (a *Adapter) localizations(menus map[string][]bot.CommandInfo) map[string]map[string]string {
-	out := map[string]map[string]string{}
+// commandFor is one command, localized from the other menus.
+func (a *Adapter) commandFor(c bot.CommandInfo, menus map[string][]bot.CommandInfo) command {
+	contexts := []int{contextBotDM}
+	if a.server.Guild != "" {
+		contexts = []int{contextGuild, contextBotDM}
+	}
+	desc, _ := optionText(baseLang)
+	if c.ArgDescription != "" {
+		desc = c.ArgDescription
+	}
+	opt := commandOption{Type: int(discordgo.ApplicationCommandOptionString), Name: argsOption, Description: a.clip("option description", desc, maxCommandDesc), Autocomplete: c.Suggests}
+	cmd := command{
+		Name:             c.Name,
+		Type:             chatInput,
+		Description:      a.clip("command description", c.Description, maxCommandDesc),
+		Contexts:         contexts,
+		IntegrationTypes: []int{guildInstall},
+	}
 	for _, lang := range slices.Sorted(maps.Keys(menus)) {
 		if lang == baseLang {
 			continue
 		}
-		for _, c := range menus[lang] {
-			if strings.TrimSpace(c.Description) == "" {
-				continue
-			}
-			for _, loc := range discordLocales(lang) {
-				if out[c.Name] == nil {
-					out[c.Name] = map[string]string{}
-				}
-				out[c.Name][loc] = a.clip("command description", c.Description, maxCommandDesc)
-			}
+		if l, ok := find(menus[lang], c.Name); ok {
+			a.localize(&cmd, &opt, lang, l)
 		}
 	}
-	return out
+	cmd.Options = []commandOption{opt}
+	return cmd
 }
 
-func argsOptionFor(langs []string) commandOption {
-	base, _ := optionText(baseLang)
-	o := commandOption{Type: int(discordgo.ApplicationCommandOptionString), Name: argsOption, Description: base}
-	for _, lang := range slices.Sorted(slices.Values(langs)) {
-		text, ok := optionText(lang)
-		if !ok || lang == baseLang {
-			continue
+// localize adds one language's texts of a command and its option, for
+// each Discord locale of the language. A name Discord would refuse is
+// left out (and logged): the English one shows instead.
+func (a *Adapter) localize(cmd *command, opt *commandOption, lang string, l bot.CommandInfo) {
+	argDesc := l.ArgDescription
+	if argDesc == "" {
+		argDesc, _ = optionText(lang)
+	}
+	for _, loc := range discordLocales(lang) {
+		if strings.TrimSpace(l.Description) != "" {
+			cmd.DescriptionLocalizations = put(cmd.DescriptionLocalizations, loc, a.clip("command description", l.Description, maxCommandDesc))
 		}
-		for _, loc := range discordLocales(lang) {
-			if o.DescriptionLocalizations == nil {
-				o.DescriptionLocalizations = map[string]string{}
-			}
-			o.DescriptionLocalizations[loc] = text
+		if strings.TrimSpace(argDesc) != "" {
+			opt.DescriptionLocalizations = put(opt.DescriptionLocalizations, loc, a.clip("option description", argDesc, maxCommandDesc))
+		}
+		if a.usableName(l.LocalName) {
+			cmd.NameLocalizations = put(cmd.NameLocalizations, loc, l.LocalName)
+		}
+		if a.usableName(l.ArgName) {
+			opt.NameLocalizations = put(opt.NameLocalizations, loc, l.ArgName)
 		}
 	}
-	return o
+}
+
+// usableName tells a localized name Discord takes; a bad one is logged.
+func (a *Adapter) usableName(name string) bool {
+	if name == "" {
+		return false
+	}
+	if !validCommand(name) {
+		a.log.Warn("discord: a localized command or option name Discord would refuse, left out", "name", name)
+		return false
+	}
+	return true
+}
+
+func put(m map[string]string, k, v string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[k] = v
+	return m
+}
+
+func find(menu []bot.CommandInfo, name string) (bot.CommandInfo, bool) {
+	for _, c := range menu {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return bot.CommandInfo{}, false
 }
 
 // discordLocales lists the Discord locales of a language: "es" is

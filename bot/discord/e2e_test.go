@@ -9,7 +9,6 @@ import (
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )
@@ -20,40 +19,8 @@ import (
 // opens a quiz with slash commands, and answers a question with a
 // button.
 func TestCourseOverDiscord(t *testing.T) {
-	clock := start()
-	clock.Advance(fakeclock.Turin(t, "2022-10-29T10:00").Sub(clock.Now()))
-	rd := storetest.Start(t)
-	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
-	core.Register(a)
-	menus := map[string][]bot.CommandInfo{"en": core.Commands("en"), "es": core.Commands("es")}
-	if err := a.SetCommands(context.Background(), menus); err != nil {
-		t.Fatal(err)
-	}
-	startRun(t, a, core)
-	dm := srv.DMChannel(ana)
-	seen := 0
-	// next waits for the bot's next n messages in the DM.
-	next := func(n int) []discordtest.Message {
-		t.Helper()
-		msgs := srv.AwaitMessages(dm, seen+n)
-		out := msgs[seen:]
-		seen = len(msgs)
-		return out
-	}
+	d := newDMCourse(t, "2022-10-29T10:00")
+	srv, dm, next := d.srv, d.dm, d.next
 
 	srv.PushDM(ana, "/start")
 	welcome := next(1)[0]
@@ -91,6 +58,44 @@ func TestCourseOverDiscord(t *testing.T) {
 		t.Errorf("after answering: %q, want feedback in Spanish", feedback.Content)
 	}
 	allValid(t, srv)
+}
+
+// dmCourse is the real core, with its store on a throwaway redis-server,
+// behind the adapter against the fake Discord, its commands registered,
+// at an instant of the course; people write to it in their DMs.
+type dmCourse struct {
+	t      *testing.T
+	srv    *discordtest.Server
+	store  *store.Store
+	course *course.Course
+	dm     string // ana's DM channel
+	seen   int
+}
+
+func newDMCourse(t *testing.T, at string) *dmCourse {
+	clock := start()
+	clock.Advance(fakeclock.Turin(t, at).Sub(clock.Now()))
+	rd := storetest.Start(t)
+	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
+	core := newCore(t, clock, st)
+	srv := discordtest.NewServer(t, clock)
+	a := newAdapter(t, srv, clock)
+	core.Register(a)
+	menus := map[string][]bot.CommandInfo{"en": core.Commands("en"), "es": core.Commands("es")}
+	if err := a.SetCommands(context.Background(), menus); err != nil {
+		t.Fatal(err)
+	}
+	startRun(t, a, core)
+	return &dmCourse{t: t, srv: srv, store: st, course: core.Course(), dm: srv.DMChannel(ana)}
+}
+
+// next waits for the bot's next n messages in ana's DM.
+func (d *dmCourse) next(n int) []discordtest.Message {
+	d.t.Helper()
+	msgs := d.srv.AwaitMessages(d.dm, d.seen+n)
+	out := msgs[d.seen:]
+	d.seen = len(msgs)
+	return out
 }
 
 func hasButton(m discordtest.Message, data string) bool {

@@ -19,6 +19,15 @@ func (a *Adapter) RemoveButtons(ctx context.Context, chatID, messageID string) e
 	body := struct {
 		Components []discordgo.MessageComponent `json:"components"`
 	}{Components: []discordgo.MessageComponent{}}
+	return a.patchMessage(ctx, chatID, messageID, body)
+}
+
+// patchMessage edits a message: in a channel, or, for the private
+// replies to an interaction in the server, through its token.
+func (a *Adapter) patchMessage(ctx context.Context, chatID, messageID string, body any) error {
+	if _, _, ok := parseIxChat(chatID); ok {
+		return a.editInteraction(ctx, chatID, messageID, body)
+	}
 	uri := discordgo.EndpointChannelMessage(chatID, messageID)
 	return a.do(ctx, chatID, func(ctx context.Context) error {
 		_, err := a.session.RequestWithBucketID(http.MethodPatch, uri, body, discordgo.EndpointChannelMessage(chatID, ""), discordgo.WithContext(ctx))
@@ -44,9 +53,5 @@ func (a *Adapter) EditMessage(ctx context.Context, chatID, messageID string, r b
 		Components      []discordgo.MessageComponent      `json:"components"`
 		AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 	}{Content: a.clip("edited message", r.Text, maxContent), Components: comps, AllowedMentions: noMentions()}
-	uri := discordgo.EndpointChannelMessage(chatID, messageID)
-	return a.do(ctx, chatID, func(ctx context.Context) error {
-		_, err := a.session.RequestWithBucketID(http.MethodPatch, uri, body, discordgo.EndpointChannelMessage(chatID, ""), discordgo.WithContext(ctx))
-		return err
-	})
+	return a.patchMessage(ctx, chatID, messageID, body)
 }

@@ -36,6 +36,10 @@ type incoming struct {
 	ack      *ack        // an interaction's acknowledgement, under way
 	deferred *deferred   // a slash command's pending response
 	notice   string      // a server channel to point to DMs
+	// noticeText is what the notice says: DMs only, or, in the course's
+	// server, how to use the commands there.
+	noticeText string
+	dmFor      string // the user whose DM the update names as DirectChat
 }
 
 // Run connects to the gateway and hands every DM, button press and
@@ -52,7 +56,7 @@ type incoming struct {
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	q := newLanes(ctx, a.workers, func(ctx context.Context, in incoming) { a.deliver(ctx, h, in) })
 	dropped := make(chan struct{}, 1)
-	for _, remove := range a.listen(ctx, q, dropped) {
+	for _, remove := range a.listen(ctx, q, h, dropped) {
 		defer remove()
 	}
 	defer q.stop()
@@ -116,7 +120,7 @@ func refused(err error) bool {
 // listen registers the event handlers; they run on discordgo's gateway
 // goroutine, one event after another, and only queue. A lost connection
 // is signalled on dropped.
-func (a *Adapter) listen(ctx context.Context, q *lanes, dropped chan<- struct{}) []func() {
+func (a *Adapter) listen(ctx context.Context, q *lanes, h bot.Handler, dropped chan<- struct{}) []func() {
 	return []func(){
 		a.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 			select {
@@ -137,6 +141,10 @@ func (a *Adapter) listen(ctx context.Context, q *lanes, dropped chan<- struct{})
 			}
 		}),
 		a.session.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+				a.autocomplete(ctx, q, h, i.Interaction)
+				return
+			}
 			if in, ok := a.fromInteraction(ctx, q, i.Interaction); ok {
 				q.add(in)
 			}
@@ -156,7 +164,7 @@ func (a *Adapter) fromMessage(m *discordgo.Message) (incoming, bool) {
 	}
 	if m.GuildID != "" {
 		if a.mentioned(m) || strings.HasPrefix(strings.TrimSpace(m.Content), "/") {
-			return incoming{lane: m.ChannelID, notice: m.ChannelID}, true
+			return incoming{lane: m.ChannelID, notice: m.ChannelID, noticeText: a.noticeFor(m.GuildID)}, true
 		}
 		return incoming{}, false
 	}
@@ -190,6 +198,9 @@ func (a *Adapter) fromInteraction(ctx context.Context, q *lanes, i *discordgo.In
 		return incoming{}, false
 	}
 	guild := i.GuildID != ""
+	if a.courseServer(i.GuildID) {
+		return a.fromServer(ctx, q, i, u)
+	}
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent && !guild:
 		up := person(u, i.ChannelID)
@@ -312,7 +323,7 @@ func (a *Adapter) deliver(ctx context.Context, h bot.Handler, in incoming) {
 		}
 	}
 	if in.notice != "" {
-		if _, err := a.sendText(ctx, in.notice, privateOnly, nil); err != nil {
+		if _, err := a.sendText(ctx, in.notice, in.noticeText, nil); err != nil {
 			a.log.Info("discord: could not point a server channel to DMs", "channel", in.notice, "err", err)
 		}
 		return
@@ -320,6 +331,7 @@ func (a *Adapter) deliver(ctx context.Context, h bot.Handler, in incoming) {
 	if in.update == nil {
 		return
 	}
+	a.withDirectChat(ctx, in)
 	hctx := ctx
 	if in.deferred != nil {
 		hctx = withDeferred(ctx, in.deferred)

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,12 @@ const (
 func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if r.ChatID == "" {
 		return bot.Sent{}, errors.New("discord: reply without a channel")
+	}
+	if role, channel, ok := parseRoleChat(r.ChatID); ok {
+		return a.sendCalling(ctx, role, channel, r.Text)
+	}
+	if len(r.Files) > 0 {
+		return a.sendWithFiles(ctx, r)
 	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, r.ChatID, r.Text, r.Buttons)
@@ -123,17 +130,104 @@ func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
 	}
-	msg := &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()}
+	return a.postMessage(ctx, chat, outMessage{text: text, comps: comps})
+}
+
+// outMessage is a message to create: its text, buttons and files.
+type outMessage struct {
+	text  string
+	comps []discordgo.MessageComponent
+	files []bot.File
+}
+
+// send is the message as discordgo sends it; each try gets readers of
+// its own, so a retried upload carries the files whole again.
+func (o outMessage) send() *discordgo.MessageSend {
+	return &discordgo.MessageSend{Content: o.text, Components: o.comps, Files: discordFiles(o.files), AllowedMentions: noMentions()}
+}
+
+func discordFiles(files []bot.File) []*discordgo.File {
+	var out []*discordgo.File
+	for _, f := range files {
+		out = append(out, &discordgo.File{Name: f.Name, ContentType: f.Type, Reader: bytes.NewReader(f.Data)})
+	}
+	return out
+}
+
+// postMessage creates a message in a channel through the pacer; in a
+// server interaction's chat, as a private follow-up.
+func (a *Adapter) postMessage(ctx context.Context, chat string, o outMessage) (string, error) {
+	if _, _, ok := parseIxChat(chat); ok {
+		return a.postInteraction(ctx, chat, o)
+	}
 	var m *discordgo.Message
 	err := a.do(ctx, chat, func(ctx context.Context) error {
 		var err error
-		m, err = a.session.ChannelMessageSendComplex(chat, msg, discordgo.WithContext(ctx))
+		m, err = a.session.ChannelMessageSendComplex(chat, o.send(), discordgo.WithContext(ctx))
 		return err
 	})
 	if err != nil {
 		return "", err
 	}
 	return m.ID, nil
+}
+
+// Discord takes at most ten attachments a message, and a bot's upload
+// at most 10 MiB in all.
+const (
+	maxFiles     = 10
+	maxFileBytes = 10 << 20
+)
+
+// sendWithFiles sends the text, then the files as attachments, ten to a
+// message, with the buttons under the last one, at the bottom of the
+// chat as on Telegram.
+func (a *Adapter) sendWithFiles(ctx context.Context, r bot.Reply) (bot.Sent, error) {
+	var sent bot.Sent
+	if strings.TrimSpace(r.Text) != "" {
+		s, err := a.sendText(ctx, r.ChatID, r.Text, nil)
+		if err != nil {
+			return s, err
+		}
+		sent = s
+	}
+	comps, err := a.components(r.Buttons)
+	if err != nil {
+		return sent, err
+	}
+	batches := chunk(r.Files, maxFiles)
+	for i, batch := range batches {
+		if err := checkFiles(batch); err != nil {
+			return sent, err
+		}
+		msg := outMessage{files: batch}
+		if i == len(batches)-1 {
+			msg.comps = comps
+		}
+		id, err := a.postMessage(ctx, r.ChatID, msg)
+		if err != nil {
+			return sent, err
+		}
+		if sent.MessageID == "" {
+			sent.MessageID = id
+		}
+	}
+	return sent, nil
+}
+
+// checkFiles checks one message's files against Discord's limits.
+func checkFiles(files []bot.File) error {
+	total := 0
+	for _, f := range files {
+		if f.Name == "" || len(f.Data) == 0 {
+			return errors.New("discord: a file needs a name and data")
+		}
+		total += len(f.Data)
+	}
+	if total > maxFileBytes {
+		return fmt.Errorf("discord: %d bytes of files in one message, over the %d Discord takes", total, maxFileBytes)
+	}
+	return nil
 }
 
 // noMentions keeps text a person typed (a name, a question) from pinging
@@ -199,8 +293,8 @@ func checkButton(b bot.Button, seen map[string]bool) error {
 }
 
 // chunk cuts a row into rows of at most n; empty rows vanish.
-func chunk(row []bot.Button, n int) [][]bot.Button {
-	var out [][]bot.Button
+func chunk[T any](row []T, n int) [][]T {
+	var out [][]T
 	for len(row) > n {
 		out = append(out, row[:n])
 		row = row[n:]

@@ -222,7 +222,7 @@ func TestE2ERegister(t *testing.T) {
 	mustContain(t, h.say(ana, "/progress"), "Please register first")
 	got := h.say(ana, "/register Ana Lima")
 	mustContain(t, got, "You are registered, Ana Lima", "E-Academy on Labour Migration")
-	if last := h.srv.Outgoing(ana); !hasButton(last[len(last)-1], "Español", "lang:es") {
+	if last := h.srv.Outgoing(ana); !hasButton(last[len(last)-1], "Español", "lang:es:reg") {
 		t.Errorf("registration reply has no Spanish button: %+v", last[len(last)-1])
 	}
 	if p := h.participant(ana); p.Name != "Ana Lima" || p.Lang != locales.EN {
@@ -553,7 +553,7 @@ func TestE2EVoteOnAnUnsavedPollCounts(t *testing.T) {
 }
 
 func TestE2EAnswerAfterQuizClosed(t *testing.T) {
-	h := newE2E(t, "2022-12-02T23:00")
+	h := newE2E(t, "2022-12-09T23:00")
 	h.say(ana, "/register Ana Lima")
 	h.say(luis, "/register Luis García")
 	h.say(luis, "/language es")
@@ -568,8 +568,8 @@ func TestE2EAnswerAfterQuizClosed(t *testing.T) {
 	h.say(luis, "/quiz week-7")
 	luisPoll := h.lastPoll(luis)
 
-	h.clock.Advance(2 * time.Hour) // past 23:59 on Fri 2 Dec: every quiz has closed
-	mustContain(t, h.vote(ana, anaPoll.ID, qu.Correct), "closed on Fri 2 Dec: answers are no longer accepted.")
+	h.clock.Advance(2 * time.Hour) // past 23:59 on Fri 9 Dec: every quiz has closed
+	mustContain(t, h.vote(ana, anaPoll.ID, qu.Correct), "closed on Fri 9 Dec: answers are no longer accepted.")
 	mustContain(t, h.vote(luis, luisPoll.ID, qu.Correct), "cerró el", "ya no se aceptan respuestas")
 	h.wantPoints(ana, 0)
 	if tot := h.totals(luis); tot.Total != 0 {

@@ -35,7 +35,7 @@ const (
 )
 
 // Send delivers a reply through the outbox: a quiz question as a native,
-// non-anonymous quiz poll, anything else as plain text (no parse mode, so
+// non-anonymous quiz poll (a survey question as a regular poll), anything else as plain text (no parse mode, so
 // whatever a user typed is shown as typed) with its buttons as an inline
 // keyboard. A text longer than Telegram takes is split at line breaks,
 // the buttons going under the last part.
@@ -43,6 +43,9 @@ func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	chatID, err := strconv.ParseInt(r.ChatID, 10, 64)
 	if err != nil {
 		return bot.Sent{}, fmt.Errorf("telegram: chat id %q is not a Telegram chat", r.ChatID)
+	}
+	if len(r.Files) > 0 {
+		return a.sendWithFiles(ctx, chatID, r)
 	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, chatID, r.Text, r.Buttons)
@@ -70,7 +73,7 @@ func (a *Adapter) sendText(ctx context.Context, chatID int64, text string, butto
 		if i == len(parts)-1 && markup != nil {
 			msg.ReplyMarkup = *markup
 		}
-		m, err := a.sendMessage(ctx, msg)
+		m, err := a.sendMessage(ctx, chatID, msg)
 		if err != nil {
 			return sent, err
 		}
@@ -79,9 +82,77 @@ func (a *Adapter) sendText(ctx context.Context, chatID int64, text string, butto
 	return sent, nil
 }
 
-func (a *Adapter) sendMessage(ctx context.Context, msg tgbotapi.MessageConfig) (tgbotapi.Message, error) {
+// sendWithFiles sends the text with its buttons, then each file as a
+// message of its own (a caption holds only 1024 characters, and the
+// text should read the same with or without files); the buttons go under
+// the last file, at the bottom of the chat.
+func (a *Adapter) sendWithFiles(ctx context.Context, chatID int64, r bot.Reply) (bot.Sent, error) {
+	var sent bot.Sent
+	if strings.TrimSpace(r.Text) != "" {
+		s, err := a.sendText(ctx, chatID, r.Text, nil)
+		if err != nil {
+			return s, err
+		}
+		sent = s
+	}
+	for i, f := range r.Files {
+		var rows [][]bot.Button
+		if i == len(r.Files)-1 {
+			rows = r.Buttons
+		}
+		s, err := a.sendFile(ctx, chatID, f, rows)
+		if err != nil {
+			return sent, err
+		}
+		if sent.MessageID == "" {
+			sent = s
+		}
+	}
+	return sent, nil
+}
+
+// Upload limits of the Bot API: photos up to 10 MB, other files 50 MB.
+const (
+	maxPhotoBytes    = 10 << 20
+	maxDocumentBytes = 50 << 20
+)
+
+// sendFile uploads one file: a picture as a photo, shown inline, unless
+// it is too big for one; anything else as a document.
+func (a *Adapter) sendFile(ctx context.Context, chatID int64, f bot.File, buttons [][]bot.Button) (bot.Sent, error) {
+	if f.Name == "" || len(f.Data) == 0 {
+		return bot.Sent{}, errors.New("telegram: a file needs a name and data")
+	}
+	if len(f.Data) > maxDocumentBytes {
+		return bot.Sent{}, fmt.Errorf("telegram: file %s is %d bytes, over the %d Telegram takes", f.Name, len(f.Data), maxDocumentBytes)
+	}
+	markup, err := keyboard(buttons)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	upload := tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data}
+	var msg tgbotapi.Chattable
+	if f.Photo && len(f.Data) <= maxPhotoBytes {
+		p := tgbotapi.NewPhoto(chatID, upload)
+		if markup != nil {
+			p.ReplyMarkup = *markup
+		}
+		msg = p
+	} else {
+		d := tgbotapi.NewDocument(chatID, upload)
+		if markup != nil {
+			d.ReplyMarkup = *markup
+		}
+		msg = d
+	}
+	m, err := a.sendMessage(ctx, chatID, msg)
+	return bot.Sent{MessageID: strconv.Itoa(m.MessageID)}, err
+}
+
+// sendMessage sends one message of any kind to chatID through the outbox.
+func (a *Adapter) sendMessage(ctx context.Context, chatID int64, msg tgbotapi.Chattable) (tgbotapi.Message, error) {
 	var m tgbotapi.Message
-	err := a.out.Do(ctx, strconv.FormatInt(msg.ChatID, 10), func(ctx context.Context) error {
+	err := a.out.Do(ctx, strconv.FormatInt(chatID, 10), func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		defer cancel()
 		var err error
@@ -157,7 +228,7 @@ func (a *Adapter) sendQuiz(ctx context.Context, chatID int64, q *bot.QuizPoll) (
 }
 
 // quizParams builds sendPoll as Bot API 10.1 has it: options as
-// InputPollOption objects, a quiz that is not anonymous (so answers come
+// InputPollOption objects, a quiz (or a survey's regular poll) that is not anonymous (so answers come
 // back as poll_answer updates naming the person), the correct option in
 // correct_option_ids. Telegram keeps the correct option to itself for
 // showing it; the core keeps its own copy, keyed by the poll id.
@@ -165,7 +236,7 @@ func (a *Adapter) quizParams(chatID int64, q *bot.QuizPoll) (tgbotapi.Params, er
 	if n := len(q.Options); n < 1 || n > maxOptions {
 		return nil, fmt.Errorf("telegram: a quiz takes 1-%d options, not %d", maxOptions, n)
 	}
-	if q.Correct < 0 || q.Correct >= len(q.Options) {
+	if !q.Survey && (q.Correct < 0 || q.Correct >= len(q.Options)) {
 		return nil, fmt.Errorf("telegram: correct option %d out of range", q.Correct)
 	}
 	question := a.clip("question", q.Question, maxQuestion)
@@ -183,19 +254,36 @@ func (a *Adapter) quizParams(chatID int64, q *bot.QuizPoll) (tgbotapi.Params, er
 		"chat_id":      strconv.FormatInt(chatID, 10),
 		"question":     question,
 		"is_anonymous": "false",
-		"type":         "quiz",
 	}
 	if err := p.AddInterface("options", options); err != nil {
 		return nil, err
 	}
-	if err := p.AddInterface("correct_option_ids", []int{q.Correct}); err != nil {
+	if err := a.pollKind(p, q); err != nil {
 		return nil, err
 	}
-	p.AddNonEmpty("explanation", a.clip("explanation", explanationLines(q.Explanation), maxExplanation))
 	if d := q.CloseAt.Sub(a.clock.Now()); !q.CloseAt.IsZero() && d >= closeDateMin && d <= closeDateMax {
 		p["close_date"] = strconv.FormatInt(q.CloseAt.Unix(), 10)
 	}
 	return p, nil
+}
+
+// pollKind makes p a quiz with its correct option and explanation, or,
+// for a survey question, a regular poll taking one vote that cannot be
+// changed: the core keeps the first vote (regular polls allow revoting
+// unless told otherwise).
+func (a *Adapter) pollKind(p tgbotapi.Params, q *bot.QuizPoll) error {
+	if q.Survey {
+		p["type"] = "regular"
+		p["allows_multiple_answers"] = "false"
+		p["allows_revoting"] = "false"
+		return nil
+	}
+	p["type"] = "quiz"
+	if err := p.AddInterface("correct_option_ids", []int{q.Correct}); err != nil {
+		return err
+	}
+	p.AddNonEmpty("explanation", a.clip("explanation", explanationLines(q.Explanation), maxExplanation))
+	return nil
 }
 
 // explanationLines keeps the two line feeds Telegram allows in an

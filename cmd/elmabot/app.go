@@ -40,10 +40,13 @@ func commands() []command {
 		{"agenda", "", "print the agenda as an iCalendar (ics) or JSON file", runAgenda},
 		{"import", "EXPORT", "convert a Moodle GIFT or XML question export to a quiz file", runImport},
 		{"roster", "ROSTER.csv", "load the roster's registration codes into Redis; print them with Telegram links", runRoster},
+		{"export", "grades|participants", "write the grades CSV for Moodle's gradebook, or the participant list, from REDIS_URL", runExport},
+		{"grades", "import GRADES.csv", "record essay grades from a CSV file (participant, the rubric's scores, note) and tell the participants", runGrades},
 		{"reminders", "", "preview the reminders and quiz announcements planned in a window", runReminders},
 		{"console", "", "talk to the bot in this terminal (no token needed)", runConsole},
 		{"health", "", "ask a running bot's /healthz (for container health checks)", runHealth},
 		{"demo", "", "fill REDIS_URL with --participants N synthetic participants, with answers and essays", runDemo},
+		{"report", "", "write the course's learning analytics (Markdown and PNG charts) from REDIS_URL into --out DIR", runReport},
 		{"reindex", "", "rebuild the course's counters and name index in REDIS_URL from every participant", runReindex},
 		{"run", "", "serve the course on Telegram and Discord (TELEGRAM_TOKEN, DISCORD_TOKEN, REDIS_URL, ELMA_SECRET)", runBot},
 	}

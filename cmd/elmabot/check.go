@@ -26,8 +26,8 @@ func runCheck(_ context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	for _, w := range warnings {
 		fmt.Fprintln(g.env.Stdout, w)
 	}
-	fmt.Fprintf(g.env.Stdout, "%s: ok: %d sessions, %d electives, %d quizzes (%d questions), %d FAQ entries\n",
-		c.ID, len(c.Agenda.Events), len(c.Agenda.Electives), len(c.Bank.Quizzes), countQuestions(c), len(c.FAQ))
+	fmt.Fprintf(g.env.Stdout, "%s: ok: %d sessions, %d electives, %d quizzes (%d questions), %d FAQ entries%s\n",
+		c.ID, len(c.Agenda.Events), len(c.Agenda.Electives), len(c.Bank.Quizzes), countQuestions(c), len(c.FAQ), evaluationSummary(c))
 	if len(warnings) > 0 {
 		fmt.Fprintf(g.env.Stdout, "%d warning(s)\n", len(warnings))
 	}
@@ -46,4 +46,19 @@ func storageCodes(c *course.Course) error {
 		seen[code] = q.ID
 	}
 	return nil
+}
+
+// evaluationSummary describes the final questionnaire for check's line.
+func evaluationSummary(c *course.Course) string {
+	e := c.Evaluation
+	if e == nil {
+		return ", no final evaluation"
+	}
+	rated := 0
+	for _, q := range e.Questions {
+		if q.Kind == course.RatingQuestion {
+			rated++
+		}
+	}
+	return fmt.Sprintf(", a final evaluation of %d questions (%d rated, %d open)", len(e.Questions), rated, len(e.Questions)-rated)
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/elmabot/elmabot/bot/console"
 )
@@ -14,11 +15,16 @@ import (
 func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) error {
 	user := fs.String("user", "you", "who is speaking (the console account id)")
 	lang := fs.String("lang", "en", "the language your 'device' reports (en or es); the bot starts in it")
+	files := fs.String("files", "", "where files the bot sends (exports, charts, calendars) are written; default: a new temporary directory")
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
 	if *lang != "en" && *lang != "es" {
 		fmt.Fprintf(g.env.Stderr, "elmabot console: --lang %q: en or es\n", *lang)
+		return errUsage
+	}
+	if st, err := os.Stat(*files); *files != "" && (err != nil || !st.IsDir()) {
+		fmt.Fprintf(g.env.Stderr, "elmabot console: --files %q: not a directory\n", *files)
 		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -28,6 +34,9 @@ func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string
 	}
 	defer d.Close()
 	a := console.New(g.env.Stdout, *user, *lang)
+	if *files != "" {
+		a.SaveFilesIn(*files)
+	}
 	d.bot.Register(a)
 	d.bot.StartDeliveries()
 	stop, err := d.startReminders(ctx, nil)

@@ -27,15 +27,7 @@ func runDemo(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) e
 	if _, err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	url := g.env.Getenv("REDIS_URL")
-	if url == "" {
-		return errors.New("REDIS_URL is not set (e.g. redis://localhost:6379/0)")
-	}
-	c, err := g.loadCourse()
-	if err != nil {
-		return err
-	}
-	clock, err := g.clock(c)
+	url, c, clock, err := g.liveCourse()
 	if err != nil {
 		return err
 	}

@@ -93,9 +93,6 @@ func previewOf(c *course.Course, s schedule.Send) previewRow {
 		r.Session, r.Offset = s.Event.ID, s.Offset.String()
 		if s.Event.Elective != "" {
 			r.Audience = "followers of " + s.Event.Elective
-			if c.Reminders.NoChoiceGetsAll {
-				r.Audience += " and those who chose no elective"
-			}
 		}
 	}
 	for _, q := range s.Quizzes {
@@ -105,10 +102,18 @@ func previewOf(c *course.Course, s schedule.Send) previewRow {
 		r.Audience = "followers of " + s.Quizzes[0].Elective
 	}
 	switch s.Kind {
+	case schedule.Digest:
+		r.Audience = "those who chose the morning digest"
+		if c.Reminders.NoChoiceGetsAll {
+			r.Audience += ", and those who chose no elective (its elective sessions)"
+		}
+		r.Audience += "; at " + schedule.FormatClock(s.Local) + " in each one's zone"
 	case schedule.QuizNudge:
-		r.Audience = "those who have not finished these quizzes"
+		r.Audience = "those who have not finished these quizzes, at " + schedule.FormatClock(s.Local) + " on the day before, in each one's zone"
 	case schedule.CourseSummary:
-		r.Audience = "everyone"
+		r.Audience = "everyone, at " + schedule.FormatClock(s.Local) + " in each one's zone"
+	case schedule.EvaluationOpens:
+		r.Audience = "participants who have not completed the evaluation"
 	}
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/elmabot/elmabot/bot/telegram"
+	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/store"
 )
 
@@ -216,7 +217,7 @@ func writeRoster(w io.Writer, rows []rosterRow, present []string, link func(stri
 			row = append(row, link(linkCode(r.entry.Code)))
 		}
 		for i := range row {
-			row[i] = safeCell(row[i])
+			row[i] = gradebook.SafeCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -253,17 +254,4 @@ func linkCode(code string) string {
 		return normalizedCode(code)
 	}
 	return code
-}
-
-// formulaLeads are the characters with which a spreadsheet takes a cell
-// for a formula (and runs it: =HYPERLINK, =cmd|...).
-const formulaLeads = "=+-@\t\r"
-
-// safeCell neutralises a formula-like cell with a leading quote, which
-// spreadsheets show as text; readRoster drops it again on the way in.
-func safeCell(s string) string {
-	if s != "" && strings.IndexByte(formulaLeads, s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
 }

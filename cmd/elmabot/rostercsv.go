@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 )
@@ -63,12 +64,36 @@ func rosterHeaderKey(h string) string {
 	return store.NameKey(h)
 }
 
-// readRoster reads the roster CSV: UTF-8 with or without a byte-order
-// mark, separated by commas or semicolons (as Excel writes it where the
-// decimal separator is a comma), with English or Spanish headers. Every
-// problem is reported with its line; a syntax error stops the reading.
-// isElective, when not nil, checks elective ids.
+// readRoster reads the roster CSV (see openCSV), with English or Spanish
+// headers. Every problem is reported with its line; a syntax error stops
+// the reading. isElective, when not nil, checks elective ids.
 func readRoster(name string, src io.Reader, isElective func(string) bool) ([]rosterRow, []string, error) {
+	r, header, err := openCSV(name, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	col, present, err := rosterColumns(name, header, r.Comma)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []rosterRow
+	err = csvRows(name, r, func(line int, rec []string) error {
+		row, err := parseRosterRow(rec, col, isElective)
+		if err != nil {
+			return err
+		}
+		row.line = line
+		rows = append(rows, row)
+		return nil
+	})
+	return rows, present, err
+}
+
+// openCSV starts reading a CSV file people made: UTF-8 with or without
+// a byte-order mark, separated by commas or semicolons (as Excel writes
+// it where the decimal separator is a comma). It returns the reader past
+// the header line, and the header.
+func openCSV(name string, src io.Reader) (*csv.Reader, []string, error) {
 	data, err := io.ReadAll(src)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
@@ -81,17 +106,13 @@ func readRoster(name string, src io.Reader, isElective func(string) bool) ([]ros
 	if err != nil {
 		return nil, nil, csvError(name, err, "no header line")
 	}
-	col, present, err := rosterColumns(name, header, r.Comma)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := readRosterRows(name, r, col, isElective)
-	return rows, present, err
+	return r, header, nil
 }
 
-// readRosterRows reads the lines after the header.
-func readRosterRows(name string, r *csv.Reader, col map[string]int, isElective func(string) bool) ([]rosterRow, error) {
-	var rows []rosterRow
+// csvRows calls fn with each line after the header that is not blank,
+// and its line number. Every problem fn reports is kept, with its line;
+// a syntax error stops the reading.
+func csvRows(name string, r *csv.Reader, fn func(line int, rec []string) error) error {
 	var problems []error
 	for {
 		rec, err := r.Read()
@@ -100,21 +121,17 @@ func readRosterRows(name string, r *csv.Reader, col map[string]int, isElective f
 		}
 		if err != nil {
 			// The reader cannot be trusted past a syntax error.
-			return nil, errors.Join(append(problems, csvError(name, err, ""))...)
+			return errors.Join(append(problems, csvError(name, err, ""))...)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
-		row, err := parseRosterRow(rec, col, isElective)
-		if err != nil {
+		if err := fn(line, rec); err != nil {
 			problems = append(problems, fmt.Errorf("%s:%d: %w", name, line, err))
-			continue
 		}
-		row.line = line
-		rows = append(rows, row)
 	}
-	return rows, errors.Join(problems...)
+	return errors.Join(problems...)
 }
 
 // separator picks ';' when the header line has more semicolons than
@@ -202,14 +219,14 @@ func blank(rec []string) bool {
 }
 
 // cell reads a column of a record: trimmed, and without the quote that
-// our own output puts before a formula-like value (see safeCell).
+// our own output puts before a formula-like value (see gradebook.SafeCell).
 func cell(rec []string, col map[string]int, c string) string {
 	i, ok := col[c]
 	if !ok || i >= len(rec) {
 		return ""
 	}
 	v := strings.TrimSpace(rec[i])
-	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(formulaLeads, v[1]) >= 0 {
+	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(gradebook.FormulaLeads, v[1]) >= 0 {
 		v = v[1:]
 	}
 	return v

@@ -106,13 +106,20 @@ func (g *globals) adapters(ctx context.Context, d *deps, log *slog.Logger, tgTok
 		p.tg = tg
 	}
 	if dcToken != "" {
-		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Spread: true, Metrics: d.metrics})
+		server, err := g.discordServer(d.course)
 		if err != nil {
 			return p, err
 		}
-		menus := map[string][]bot.CommandInfo{"en": d.bot.Commands("en"), "es": d.bot.Commands("es")}
+		dc, err := discord.New(discord.Config{Token: dcToken, APIBase: g.env.Getenv("DISCORD_API_URL"), Logger: log, Spread: true, Metrics: d.metrics, Server: server})
+		if err != nil {
+			return p, err
+		}
+		menus := map[string][]bot.CommandInfo{"en": d.bot.AllCommands("en"), "es": d.bot.AllCommands("es")}
 		if err := dc.SetCommands(ctx, menus); err != nil {
 			log.Warn("setting the Discord commands", "err", err)
+		}
+		if invite, err := dc.InviteURL(ctx); err == nil {
+			log.Info("add the bot to the course's Discord server with this link", "invite_url", invite, "guild", server.Guild)
 		}
 		d.bot.Register(dc)
 		d.metrics.AddPlatform(string(bot.Discord))

@@ -230,19 +230,7 @@ func TestRunServesTelegramAndDiscordAsOnePerson(t *testing.T) {
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(),
 		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length", "ELMA_HTTP": freeAddr(t),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &syncBuffer{}
-	done := make(chan int)
-	go func() {
-		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
-		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	}()
+	_, stop := runInBackground(t, env, "2022-10-21T17:00")
 	tg.PushMessage(77, "/register Ana Lima", "en")
 	awaitOutgoing(t, tg, 77, "You are registered")
 	tg.PushMessage(77, "/link", "en")
@@ -273,8 +261,7 @@ func TestRunServesTelegramAndDiscordAsOnePerson(t *testing.T) {
 	if err != nil || p.Name != "Ana Lima" || len(p.Accounts) != 2 {
 		t.Fatalf("the Discord account is not Ana's: %+v, %v", p, err)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := stop(); code != 0 {
 		t.Errorf("run exited %d", code)
 	}
 }

@@ -3,7 +3,8 @@
 -- 6 the item's counts ({dlv} tag).
 -- ARGV: 1 member, 2 recipient, 3 outcome: s sent, u unreachable,
 -- f failed for good, x expired, k skipped (not for this recipient), r
--- retry; 4 lease token, 5 retry at (ms).
+-- retry, w wait (not yet due for this recipient: due again at ARGV 5,
+-- no try counted); 4 lease token, 5 retry at (ms).
 -- A final outcome counts once, whoever reports it: a delivery that was
 -- taken again after its lease ran out may be reported twice. A retry is
 -- only taken from the current lease holder, so a stale worker cannot
@@ -13,12 +14,14 @@ local state = redis.call('HGET', KEYS[5], ARGV[2])
 if state ~= 'd' then
   return 0
 end
-if ARGV[3] == 'r' then
+if ARGV[3] == 'r' or ARGV[3] == 'w' then
   if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[4] then
     return 0
   end
   redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1])
-  redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+  if ARGV[3] == 'r' then
+    redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+  end
   redis.call('HDEL', KEYS[2], ARGV[1])
   return 1 + tonumber(redis.call('HGET', KEYS[6], 'd') or '0')
 end

@@ -5,17 +5,19 @@
 -- profile's kv), 3.. the state's tokens: "w:<word>" is a word of the
 -- name; "=<n> <counter>" adds n to a counter; any other token adds 1 to
 -- the counter of that name.
--- Only a state newer than the one applied is applied, as the difference
--- between the two: repeating a call, or a late call with an older
--- state, changes nothing. That is what lets a repair pass re-apply every
--- participant while the bot runs. Returns 1 when applied, else 0.
+-- Only a state at least as new as the one applied is applied, as the
+-- difference between the two: repeating a call, or a late call with an
+-- older state, changes nothing. That is what lets a repair pass re-apply
+-- every participant while the bot runs. A state of the same version may
+-- bring other tokens when a new release counts more (e.g. platforms):
+-- the repair pass then adds them. Returns 1 when applied, else 0.
 local prev = redis.call('HGET', KEYS[1], ARGV[1])
 local old = {}
 if prev then
   local first = true
   for t in string.gmatch(prev, '[^\n]+') do
     if first then
-      if tonumber(t) >= tonumber(ARGV[2]) then
+      if tonumber(t) > tonumber(ARGV[2]) then
         return 0
       end
       first = false

@@ -107,13 +107,10 @@ func (s *Server) PushGuildCommand(channelID, userID, name, args, locale string) 
 
 // pushCommand builds the interaction; the caller holds s.mu.
 func (s *Server) pushCommand(p *person, channel, name, args, locale string) string {
-	cmd, ok := s.command(name)
-	if !ok {
-		s.t.Errorf("discordtest: /%s is not a registered command; Discord would not offer it", name)
-	}
+	cmd := s.usableCommand(channel, name)
 	data := apiCommandData{ID: cmd.ID, Name: name, Type: 1}
 	if args != "" {
-		if !hasOption(cmd, "args") {
+		if _, ok := option(cmd, "args"); !ok {
 			s.t.Errorf("discordtest: /%s has no \"args\" option", name)
 		}
 		data.Options = []apiCommandOption{{Name: "args", Type: 3, Value: args}}
@@ -123,24 +120,6 @@ func (s *Server) pushCommand(p *person, channel, name, args, locale string) stri
 	api.Data = data
 	s.push("INTERACTION_CREATE", api)
 	return in.id
-}
-
-func (s *Server) command(name string) (Command, bool) {
-	for _, c := range s.commands {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return Command{ID: "0"}, false
-}
-
-func hasOption(c Command, name string) bool {
-	for _, o := range c.Options {
-		if o.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // newInteraction records an interaction about to be pushed; the caller
@@ -175,7 +154,7 @@ func (s *Server) interactionFor(in *interaction, p *person, locale string) apiIn
 	api.GuildLocale = "en-US"
 	api.Channel.Type = 0
 	api.Context = 0
-	api.Member = &apiMember{User: u, Roles: []string{}}
+	api.Member = &apiMember{User: u, Roles: append([]string{}, s.roles[p.id]...)}
 	if _, ok := s.messages[in.channel]; !ok {
 		s.messages[in.channel] = nil
 	}

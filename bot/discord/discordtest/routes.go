@@ -3,6 +3,7 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -37,10 +38,14 @@ func (s *Server) serve(w http.ResponseWriter, req Request) {
 		s.followup(w, req)
 	case "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}":
 		s.editFollowup(w, req)
-	case "PUT /applications/{application_id}/commands":
+	case "PUT /applications/{application_id}/commands",
+		"PUT /applications/{application_id}/guilds/{guild_id}/commands":
 		s.putCommands(w, req)
 	case "GET /applications/{application_id}/commands":
 		s.getCommands(w, req)
+	case "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+		"DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}":
+		s.memberRole(w, req)
 	default:
 		s.t.Errorf("discordtest: %s is in Discord's API but not in this fake", req.Route)
 		writeError(w, http.StatusNotImplemented, 0, "not implemented by discordtest")
@@ -70,6 +75,7 @@ func (s *Server) createMessage(w http.ResponseWriter, req Request) {
 		return
 	}
 	m := s.addMessage(channel, req.Body, "channel", "", req.At)
+	m.Files = req.Files
 	writeJSON(w, http.StatusOK, m.api())
 }
 
@@ -93,7 +99,9 @@ func (s *Server) editMessage(w http.ResponseWriter, req Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.findMessage(req.Params["channel_id"], req.Params["message_id"])
-	if m == nil {
+	if m == nil || m.Flags&flagEphemeral != 0 {
+		// An ephemeral message is not the channel's: only the
+		// interaction's token reaches it.
 		writeError(w, http.StatusNotFound, 10008, "Unknown Message")
 		return
 	}
@@ -131,7 +139,8 @@ func (s *Server) callback(w http.ResponseWriter, req Request) {
 	}
 	in.ack = typ
 	data, _ := body["data"].(map[string]any)
-	s.responses = append(s.responses, InteractionResponse{Interaction: in.id, Type: typ, Content: str(data["content"]), Flags: intOf(data["flags"]), Delay: delay, At: req.At})
+	in.ackFlags = intOf(data["flags"])
+	s.responses = append(s.responses, InteractionResponse{Interaction: in.id, Type: typ, Content: str(data["content"]), Flags: in.ackFlags, Delay: delay, At: req.At, Choices: choicesOf(data)})
 	switch typ {
 	case callbackMessage:
 		in.original = s.addMessage(in.channel, data, "callback", in.id, req.At).ID
@@ -151,6 +160,8 @@ func fits(kind, callback int) bool {
 		return true
 	case callbackDeferredUpdate, callbackUpdate:
 		return kind == interactionComponent
+	case callbackAutocomplete:
+		return kind == interactionAutocomplete
 	}
 	return false
 }
@@ -173,6 +184,7 @@ func (s *Server) original(w http.ResponseWriter, req Request) {
 	case http.MethodPatch:
 		if m == nil && in.ack == callbackDeferredMessage {
 			m = s.addMessage(in.channel, req.Body, "original", in.id, req.At)
+			m.Flags = in.ackFlags // a deferred response keeps the flags of its acknowledgement
 			in.original = m.ID
 			writeJSON(w, http.StatusOK, m.api())
 			return
@@ -212,6 +224,9 @@ func (s *Server) followup(w http.ResponseWriter, req Request) {
 		return
 	}
 	m := s.addMessage(in.channel, req.Body, "followup", in.id, req.At)
+	if body, ok := req.Body.(map[string]any); ok {
+		m.Flags = intOf(body["flags"])
+	}
 	if req.Query.Get("wait") != "true" {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -262,19 +277,45 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, req Request) (*intera
 	return in, true
 }
 
+// putCommands replaces the global commands, or a guild's.
 func (s *Server) putCommands(w http.ResponseWriter, req Request) {
 	if req.Params["application_id"] != AppID {
 		writeError(w, http.StatusForbidden, 50001, "Missing Access")
 		return
 	}
+	guild, inGuild := req.Params["guild_id"]
+	if inGuild && guild != GuildID && guild != OtherGuildID {
+		writeError(w, http.StatusNotFound, 10004, "Unknown Guild")
+		return
+	}
+	cmds, ok := decodeCommands(w, req)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	if inGuild {
+		s.guildCmds[guild] = s.register(cmds)
+	} else {
+		s.commands = s.register(cmds)
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, cmds)
+}
+
+// decodeCommands reads the body of a PUT of commands.
+func decodeCommands(w http.ResponseWriter, req Request) ([]apiCommand, bool) {
 	raw, _ := json.Marshal(req.Body)
 	var cmds []apiCommand
 	if err := json.Unmarshal(raw, &cmds); err != nil {
 		writeError(w, http.StatusBadRequest, 50035, "Invalid Form Body: "+err.Error())
-		return
+		return nil, false
 	}
-	s.mu.Lock()
-	s.commands = nil
+	return cmds, true
+}
+
+// register gives the commands of a PUT their ids; the caller holds s.mu.
+func (s *Server) register(cmds []apiCommand) []Command {
+	out := []Command{}
 	for i := range cmds {
 		cmds[i].ID = s.id()
 		cmds[i].ApplicationID = AppID
@@ -282,10 +323,9 @@ func (s *Server) putCommands(w http.ResponseWriter, req Request) {
 		if cmds[i].Type == 0 {
 			cmds[i].Type = 1
 		}
-		s.commands = append(s.commands, cmds[i].command())
+		out = append(out, cmds[i].command())
 	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, cmds)
+	return out
 }
 
 func (s *Server) getCommands(w http.ResponseWriter, req Request) {
@@ -309,22 +349,28 @@ type apiCommand struct {
 	Version                  string            `json:"version"`
 	Type                     int               `json:"type"`
 	Name                     string            `json:"name"`
+	NameLocalizations        map[string]string `json:"name_localizations,omitempty"`
 	Description              string            `json:"description"`
 	DescriptionLocalizations map[string]string `json:"description_localizations,omitempty"`
+	DefaultMemberPermissions *int64            `json:"default_member_permissions,omitempty"`
 	Contexts                 []int             `json:"contexts,omitempty"`
 	Options                  []struct {
 		Type                     int               `json:"type"`
 		Name                     string            `json:"name"`
+		NameLocalizations        map[string]string `json:"name_localizations,omitempty"`
 		Description              string            `json:"description"`
 		DescriptionLocalizations map[string]string `json:"description_localizations,omitempty"`
 		Required                 bool              `json:"required"`
+		Autocomplete             bool              `json:"autocomplete,omitempty"`
 	} `json:"options,omitempty"`
 }
 
 func (c apiCommand) command() Command {
-	out := Command{ID: c.ID, Name: c.Name, Description: c.Description, DescriptionLocalizations: c.DescriptionLocalizations, Contexts: c.Contexts}
+	out := Command{ID: c.ID, Name: c.Name, NameLocalizations: c.NameLocalizations, Description: c.Description,
+		DescriptionLocalizations: c.DescriptionLocalizations, Contexts: c.Contexts, DefaultMemberPermissions: c.DefaultMemberPermissions}
 	for _, o := range c.Options {
-		out.Options = append(out.Options, CommandOption{Type: o.Type, Name: o.Name, Description: o.Description, DescriptionLocalizations: o.DescriptionLocalizations, Required: o.Required})
+		out.Options = append(out.Options, CommandOption{Type: o.Type, Name: o.Name, NameLocalizations: o.NameLocalizations, Description: o.Description,
+			DescriptionLocalizations: o.DescriptionLocalizations, Required: o.Required, Autocomplete: o.Autocomplete})
 	}
 	return out
 }
@@ -334,6 +380,9 @@ func (c apiCommand) command() Command {
 func (s *Server) addMessage(channel string, body any, via, interactionID string, at time.Time) *Message {
 	obj, _ := body.(map[string]any)
 	m := &Message{ID: s.id(), ChannelID: channel, Via: via, Interaction: interactionID, At: at}
+	if via == "callback" {
+		m.Flags = intOf(obj["flags"])
+	}
 	m.set(obj)
 	m.Edits = 0
 	s.messages[channel] = append(s.messages[channel], m)
@@ -382,8 +431,22 @@ func (m *Message) api() apiMessage {
 		Mentions:    []apiUser{},
 		Components:  comps,
 		Embeds:      []any{},
-		Attachments: []any{},
+		Attachments: m.attachments(),
 	}
+}
+
+// attachments describes the message's files as Discord's attachment
+// objects.
+func (m *Message) attachments() []any {
+	out := make([]any, 0, len(m.Files))
+	for i, f := range m.Files {
+		url := "https://cdn.discordapp.invalid/attachments/" + m.ChannelID + "/" + m.ID + "/" + f.Name
+		out = append(out, map[string]any{
+			"id": m.ID + strconv.Itoa(i), "filename": f.Name, "size": len(f.Data),
+			"url": url, "proxy_url": url, "content_type": f.ContentType,
+		})
+	}
+	return out
 }
 
 func botUser() apiUser {

@@ -19,7 +19,6 @@ package discordtest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -43,6 +42,9 @@ const (
 	AppID   = "1000000000000000002"
 	BotName = "elma_test_bot"
 	GuildID = "1000000000000000003"
+	// OtherGuildID is a second server the bot is in, where nothing
+	// happens: events come from GuildID.
+	OtherGuildID = "1000000000000000004"
 )
 
 // AckLimit is how long Discord waits for a bot to acknowledge an
@@ -84,6 +86,8 @@ type Server struct {
 	interactions map[string]*interaction // by id
 	responses    []InteractionResponse
 	commands     []Command
+	guildCmds    map[string][]Command // each guild's own commands, by guild id
+	roles        map[string][]string  // a member's roles in the guild, by user id
 	gw           gateway
 	limits       *limiter // nil until EnforceRateLimits
 	rates        RateStats
@@ -107,6 +111,7 @@ type interaction struct {
 	kind               int // 2 application command, 3 message component
 	pushedAt           time.Time
 	ack                int    // the callback type the bot answered with; 0: none yet
+	ackFlags           int    // the flags of the acknowledgement (64: ephemeral)
 	original           string // the id of the response message, once there is one
 	onMessage          string // the message whose button was pressed
 }
@@ -134,6 +139,8 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 		dmUser:       map[string]string{},
 		messages:     map[string][]*Message{},
 		interactions: map[string]*interaction{},
+		roles:        map[string][]string{},
+		guildCmds:    map[string][]Command{},
 		gw:           newGateway(),
 	}
 	s.http = httptest.NewServer(s)
@@ -173,8 +180,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 0, "404: Not Found")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	body, files, err := readBody(r)
 	if err != nil {
+		s.t.Errorf("discordtest: %s %s: unreadable body: %v", r.Method, path, err)
 		writeError(w, http.StatusBadRequest, 0, "unreadable body")
 		return
 	}
@@ -183,7 +191,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.unknownRoute(w, r.Method, path, body)
 		return
 	}
-	req := Request{Method: r.Method, Path: path, Route: route.String(), Params: params, Query: r.URL.Query(), At: s.clock.Now()}
+	req := Request{Method: r.Method, Path: path, Route: route.String(), Params: params, Query: r.URL.Query(), Files: files, At: s.clock.Now()}
 	req.Body, _ = decodeJSON(body)
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	// Logged once answered, so that a test woken by Await finds what the
@@ -198,7 +206,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	problems := s.spec.CheckRequest(route, params, r.URL.Query(), body)
-	problems = append(problems, discordRules(route, req.Body)...)
+	problems = append(problems, s.spec.CheckFiles(route, files)...)
+	problems = append(problems, discordRules(route, req.Body, len(files))...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			s.t.Errorf("discordtest: request breaks Discord's API: %s", p)
@@ -334,8 +343,9 @@ func (s *Server) id() string {
 
 // discordRules checks what Discord enforces beyond the description:
 // a bot's message holds at most 2000 characters and 5 action rows, and
-// the custom_ids of one message differ.
-func discordRules(route Route, body any) []string {
+// the custom_ids of one message differ; a message has text, components
+// or files.
+func discordRules(route Route, body any, files int) []string {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		return nil
@@ -360,7 +370,7 @@ func discordRules(route Route, body any) []string {
 			seen[btn.CustomID] = true
 		}
 	}
-	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 {
+	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 && files == 0 {
 		problems = append(problems, fmt.Sprintf("%s: an empty message (Discord answers 50006)", route))
 	}
 	return problems

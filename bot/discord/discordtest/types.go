@@ -13,8 +13,9 @@ type Request struct {
 	Route  string            // the route it matched, "POST /channels/{channel_id}/messages"; "" if none
 	Params map[string]string // path parameters by name
 	Query  url.Values
-	Body   any // the decoded JSON body (numbers as json.Number); nil without one
-	Status int // what the server answered
+	Body   any    // the decoded JSON body (numbers as json.Number); nil without one
+	Files  []File // files of a multipart request, by field
+	Status int    // what the server answered
 	At     time.Time
 }
 
@@ -29,9 +30,13 @@ type Message struct {
 	// (a deferred interaction response, edited in), "followup".
 	Via         string
 	Interaction string // the interaction it answers, for the last three
-	Edits       int
-	Deleted     bool
-	At          time.Time
+	// Flags are the message's flags; 64 (Ephemeral) means only the
+	// person who used the interaction sees it.
+	Flags   int
+	Edits   int
+	Deleted bool
+	Files   []File // attached when it was created
+	At      time.Time
 
 	components any // as the bot sent them, for echoing back
 }
@@ -52,15 +57,26 @@ type InteractionResponse struct {
 	Flags       int
 	Delay       time.Duration // from the push to the answer, on the server's clock
 	At          time.Time
+	Choices     []Choice // an autocomplete answer's (type 8)
 }
 
-// Command is a registered global application command.
+// Choice is one suggestion of an autocomplete answer.
+type Choice struct {
+	Name  string
+	Value string
+}
+
+// Command is a registered application command.
 type Command struct {
 	ID                       string
 	Name                     string
+	NameLocalizations        map[string]string
 	Description              string
 	DescriptionLocalizations map[string]string
 	Contexts                 []int
+	// DefaultMemberPermissions is nil when everyone may see the command;
+	// 0 hides it from all but a server's administrators.
+	DefaultMemberPermissions *int64
 	Options                  []CommandOption
 }
 
@@ -68,9 +84,11 @@ type Command struct {
 type CommandOption struct {
 	Type                     int
 	Name                     string
+	NameLocalizations        map[string]string
 	Description              string
 	DescriptionLocalizations map[string]string
 	Required                 bool
+	Autocomplete             bool
 }
 
 // Identify is what the bot said when it identified on the gateway.
@@ -162,9 +180,10 @@ type apiCommandData struct {
 }
 
 type apiCommandOption struct {
-	Name  string `json:"name"`
-	Type  int    `json:"type"`
-	Value string `json:"value"`
+	Name    string `json:"name"`
+	Type    int    `json:"type"`
+	Value   string `json:"value"`
+	Focused bool   `json:"focused,omitempty"`
 }
 
 type apiComponentData struct {
@@ -174,11 +193,13 @@ type apiComponentData struct {
 
 // The interaction and callback types this server knows.
 const (
-	interactionCommand   = 2
-	interactionComponent = 3
+	interactionCommand      = 2
+	interactionComponent    = 3
+	interactionAutocomplete = 4
 
 	callbackMessage         = 4
 	callbackDeferredMessage = 5
 	callbackDeferredUpdate  = 6
 	callbackUpdate          = 7
+	callbackAutocomplete    = 8
 )

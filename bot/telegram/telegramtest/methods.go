@@ -11,8 +11,9 @@ import (
 )
 
 // serve answers a valid call the way Telegram would.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p map[string]string) {
-	switch method {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, c call) {
+	p := c.params
+	switch c.method {
 	case "getMe":
 		writeOK(w, botUser())
 	case "getUpdates":
@@ -21,6 +22,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p 
 		s.sendMessage(w, p)
 	case "sendPoll":
 		s.sendPoll(w, p)
+	case "sendDocument":
+		s.sendFile(w, c, "document")
+	case "sendPhoto":
+		s.sendFile(w, c, "photo")
 	case "editMessageText":
 		s.editMessageText(w, p)
 	case "editMessageReplyMarkup":
@@ -34,7 +39,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, method string, p 
 	case "deleteWebhook":
 		s.deleteWebhook(w)
 	default:
-		writeError(w, http.StatusNotFound, "Not Found: telegramtest does not serve "+method, 0)
+		writeError(w, http.StatusNotFound, "Not Found: telegramtest does not serve "+c.method, 0)
 	}
 }
 
@@ -127,6 +132,30 @@ func (s *Server) sendMessage(w http.ResponseWriter, p map[string]string) {
 	s.mu.Lock()
 	s.nextMessage++
 	out := Outgoing{MessageID: s.nextMessage, ChatID: chatID, Text: p["text"], Buttons: buttons, At: s.clock.Now()}
+	s.outgoing[chatID] = append(s.outgoing[chatID], out)
+	s.mu.Unlock()
+	msg := s.botMessage(out)
+	msg.ReplyMarkup = markup
+	writeOK(w, msg)
+}
+
+// sendFile keeps an uploaded document or photo as an outgoing message;
+// the file must come as an upload, as the bot sends what it makes.
+func (s *Server) sendFile(w http.ResponseWriter, c call, field string) {
+	chatID, ok := s.reachable(w, c.params)
+	if !ok {
+		return
+	}
+	f, ok := c.files[field]
+	if !ok || len(f.Data) == 0 {
+		writeError(w, http.StatusBadRequest, "Bad Request: there is no "+field+" in the request", 0)
+		return
+	}
+	f.Kind = field
+	buttons, markup := parseKeyboard(c.params["reply_markup"])
+	s.mu.Lock()
+	s.nextMessage++
+	out := Outgoing{MessageID: s.nextMessage, ChatID: chatID, Text: c.params["caption"], Buttons: buttons, File: &f, At: s.clock.Now()}
 	s.outgoing[chatID] = append(s.outgoing[chatID], out)
 	s.mu.Unlock()
 	msg := s.botMessage(out)

@@ -20,6 +20,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/elmabot/elmabot/bot/internal/specs"
+	"github.com/elmabot/elmabot/bot/internal/upload"
 )
 
 // Token is the only bot token the server accepts.
@@ -154,7 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
 		return
 	}
-	params, err := readParams(r)
+	params, files, err := readParams(r)
 	if err != nil {
 		s.t.Errorf("telegramtest: %s: unreadable request: %v", method, err)
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
@@ -179,7 +180,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeFailure(w, f)
 		return
 	}
-	s.serve(w, r, method, text)
+	s.serve(w, r, call{method: method, params: text, files: files})
 }
 
 // splitPath takes "/bot<token>/<method>" apart.
@@ -192,26 +193,50 @@ func splitPath(path string) (token, method string, ok bool) {
 	return token, method, ok && method != ""
 }
 
-// readParams decodes a form, multipart or JSON body.
-func readParams(r *http.Request) (map[string]param, error) {
+// call is one Bot API call as the server reads it.
+type call struct {
+	method string
+	params map[string]string
+	files  map[string]File // uploaded files by parameter name
+}
+
+// readParams decodes a form, multipart or JSON body; uploads come back
+// by parameter name.
+func readParams(r *http.Request) (map[string]param, map[string]File, error) {
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ctype {
 	case "application/json":
-		return readJSON(r.Body)
+		p, err := readJSON(r.Body)
+		return p, nil, err
 	case "multipart/form-data":
-		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			return nil, err
-		}
-		params := formParams(r.MultipartForm.Value)
-		for name := range r.MultipartForm.File {
-			params[name] = param{form: true, text: "(file)"}
-		}
-		return params, nil
+		return readMultipart(r)
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return formParams(r.Form), nil
+	return formParams(r.Form), nil, nil
+}
+
+// readMultipart reads a multipart body, keeping each uploaded file whole
+// so a test can look at what was sent.
+func readMultipart(r *http.Request) (map[string]param, map[string]File, error) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		return nil, nil, err
+	}
+	params := formParams(r.MultipartForm.Value)
+	files := map[string]File{}
+	for name, headers := range r.MultipartForm.File {
+		if len(headers) == 0 {
+			continue
+		}
+		data, err := upload.Read(headers[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		params[name] = param{form: true, text: "(file)"}
+		files[name] = File{Name: headers[0].Filename, Data: data}
+	}
+	return params, files, nil
 }
 
 func formParams(values map[string][]string) map[string]param {

@@ -25,7 +25,15 @@ type Outgoing struct {
 	Text      string // the text, or the poll's question
 	Buttons   [][]Button
 	PollID    string // set for a poll
+	File      *File  // set for a document or a photo
 	At        time.Time
+}
+
+// File is a document or photo the bot uploaded.
+type File struct {
+	Kind string // "document" or "photo"
+	Name string
+	Data []byte
 }
 
 // Poll is a poll the bot created, with what it asked for.
