@@ -81,7 +81,7 @@ func (r *request) cmdAgenda(arg string) error {
 	if len(lines) == 0 {
 		return r.say(r.pr.T("agenda_coming_empty", "Weeks", r.weeks()))
 	}
-	return r.say(r.pr.T("agenda_coming_header", "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.say(r.face().agendaHeader(0) + "\n\n" + strings.Join(lines, "\n\n"))
 }
 
 // agendaWeek lists week n of the course, as the agenda numbers its
@@ -96,7 +96,7 @@ func (r *request) agendaWeek(arg string) error {
 	if len(lines) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
-	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.say(r.face().agendaHeader(week) + "\n\n" + strings.Join(lines, "\n\n"))
 }
 
 // sessionLines renders the sessions that concern the sender among those
@@ -137,20 +137,24 @@ func (r *request) cmdNext(string) error {
 }
 
 // sessionLine renders a session: when (Turin and the participant's own
-// zone), what, in which languages.
+// time), what, in which languages.
 func (r *request) sessionLine(ev *schedule.Event) string {
-	return describeSession(r.pr, ev, r.course().Location, r.zone())
+	return describeSession(r.face(), ev)
+}
+
+// face writes instants for the sender, in the way of their platform.
+func (r *request) face() face {
+	f := face{pr: r.pr, course: r.course().Location, own: r.zone()}
+	if m, err := r.b.messenger(r.u.Platform); err == nil {
+		f = faceFor(m, r.pr, f.course, f.own)
+	}
+	return f
 }
 
 // describeSession is shared with reminders: the same words everywhere.
-func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.Location) string {
-	cs, ce := ev.Start.In(course), ev.End.In(course)
-	when := pr.T("session_when_course", "Day", pr.Date(cs), "Start", pr.Clock(cs), "End", pr.Clock(ce))
-	if own.String() != course.String() {
-		os, oe := ev.Start.In(own), ev.End.In(own)
-		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", zoneLabel(own))
-	}
-	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), when)
+func describeSession(f face, ev *schedule.Event) string {
+	pr := f.pr
+	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), f.session(ev))
 	if !slices.Contains(ev.Languages, pr.Lang) {
 		line += "\n" + pr.T("session_not_in_your_language", "Langs", langNames(pr, ev.Languages))
 	} else if len(ev.Languages) > 1 {
@@ -163,19 +167,6 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 		line += "\n" + pr.T("session_prerecorded")
 	}
 	return line
-}
-
-// courseTime names an instant the way sessions are named: Turin time,
-// then the participant's own when it differs, so nobody has to guess
-// which clock a deadline is on.
-func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) string {
-	ct := t.In(course)
-	if own.String() == course.String() {
-		return pr.T("time_course", "Day", pr.Date(ct), "Time", pr.Clock(ct))
-	}
-	ot := t.In(own)
-	return pr.T("time_course_own", "Day", pr.Date(ct), "Time", pr.Clock(ct),
-		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", zoneLabel(own))
 }
 
 func langNames(pr *locales.Printer, langs []locales.Lang) string {
