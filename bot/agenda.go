@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,11 +76,11 @@ func (r *request) cmdAgenda(arg string) error {
 		return r.say(r.pr.T("course_over"))
 	}
 	until := r.now.Add(agendaSpan)
-	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
-	if len(lines) == 0 {
+	evs := r.sessions(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
+	if len(evs) == 0 {
 		return r.say(r.pr.T("agenda_coming_empty", "Weeks", r.weeks()))
 	}
-	return r.say(r.face().agendaHeader(0) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.sayAgenda(0, evs)
 }
 
 // agendaWeek lists week n of the course, as the agenda numbers its
@@ -92,24 +91,41 @@ func (r *request) agendaWeek(arg string) error {
 	if err != nil || week < 1 || week > r.weeks() {
 		return r.say(r.pr.T("agenda_week_unknown", "Weeks", r.weeks()))
 	}
-	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.Week == week })
-	if len(lines) == 0 {
+	evs := r.sessions(func(ev *schedule.Event) bool { return ev.Week == week })
+	if len(evs) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
-	return r.say(r.face().agendaHeader(week) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.sayAgenda(week, evs)
 }
 
-// sessionLines renders the sessions that concern the sender among those
-// chosen by keep, in time order.
-func (r *request) sessionLines(keep func(*schedule.Event) bool) []string {
-	var lines []string
+// sessions are those that concern the sender among those chosen by
+// keep, in time order.
+func (r *request) sessions(keep func(*schedule.Event) bool) []*schedule.Event {
+	var out []*schedule.Event
 	for i := range r.course().Agenda.Events {
 		ev := &r.course().Agenda.Events[i]
 		if keep(ev) && r.concerns(ev) {
-			lines = append(lines, r.sessionLine(ev))
+			out = append(out, ev)
 		}
 	}
-	return lines
+	return out
+}
+
+// sayAgenda sends a list of sessions as text, and as a card of one
+// field per session where the platform shows cards. week 0 means the
+// coming days.
+func (r *request) sayAgenda(week int, evs []*schedule.Event) error {
+	f := r.face()
+	header := f.agendaHeader(week)
+	card := &Card{Title: header}
+	lines := make([]string, len(evs))
+	for i, ev := range evs {
+		title, details := ev.Title.In(r.pr.Lang), sessionDetails(f, ev)
+		lines[i] = title + "\n" + details
+		card.Fields = append(card.Fields, CardField{Name: title, Value: details})
+	}
+	_, err := r.send(Reply{Text: header + "\n\n" + strings.Join(lines, "\n\n"), Card: card})
+	return err
 }
 
 // weeks is the number of the course's last week.
@@ -153,8 +169,14 @@ func (r *request) face() face {
 
 // describeSession is shared with reminders: the same words everywhere.
 func describeSession(f face, ev *schedule.Event) string {
+	return ev.Title.In(f.pr.Lang) + "\n" + sessionDetails(f, ev)
+}
+
+// sessionDetails is a session but its title: when, in which languages,
+// with whom.
+func sessionDetails(f face, ev *schedule.Event) string {
 	pr := f.pr
-	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), f.session(ev))
+	line := f.session(ev)
 	if !slices.Contains(ev.Languages, pr.Lang) {
 		line += "\n" + pr.T("session_not_in_your_language", "Langs", langNames(pr, ev.Languages))
 	} else if len(ev.Languages) > 1 {

@@ -36,6 +36,9 @@ func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if r.ChatID == "" {
 		return bot.Sent{}, errors.New("discord: reply without a channel")
 	}
+	if r.Quiz == nil && r.Card != nil {
+		return a.sendCard(ctx, r.ChatID, r.Card, r.Buttons)
+	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, r.ChatID, r.Text, r.Buttons)
 	}
@@ -103,7 +106,7 @@ func (a *Adapter) sendText(ctx context.Context, chat, text string, buttons [][]b
 		if i == len(parts)-1 {
 			c = comps
 		}
-		id, err := a.post(ctx, chat, part, c)
+		id, err := a.post(ctx, chat, part, nil, c)
 		if err != nil {
 			return sent, err
 		}
@@ -112,18 +115,19 @@ func (a *Adapter) sendText(ctx context.Context, chat, text string, buttons [][]b
 	return sent, nil
 }
 
-// post puts one message in a channel: into a pending command response
-// when ctx carries one for the channel, else as a new message.
-func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo.MessageComponent) (string, error) {
+// post puts one message (text or embeds) in a channel: into a pending
+// command response when ctx carries one for the channel, else as a new
+// message.
+func (a *Adapter) post(ctx context.Context, chat, text string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) (string, error) {
 	if d := deferredFrom(ctx, chat); d != nil && d.claim() {
-		id, err := a.fillDeferred(ctx, d, text, comps)
+		id, err := a.fillDeferred(ctx, d, text, embeds, comps)
 		if err == nil {
 			return id, nil
 		}
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
 	}
-	msg := &discordgo.MessageSend{Content: text, Components: comps, AllowedMentions: noMentions()}
+	msg := &discordgo.MessageSend{Content: text, Embeds: embeds, Components: comps, AllowedMentions: noMentions()}
 	var m *discordgo.Message
 	err := a.do(ctx, chat, func(ctx context.Context) error {
 		var err error

@@ -365,6 +365,11 @@ func (m *Message) set(obj map[string]any) {
 		m.components = rows
 		m.Rows = decodeRows(list)
 	}
+	if embeds, ok := obj["embeds"]; ok {
+		list, _ := embeds.([]any)
+		m.embeds = embeds
+		m.Embeds = decodeEmbeds(list)
+	}
 	m.Edits++
 }
 
@@ -372,6 +377,10 @@ func (m *Message) api() apiMessage {
 	comps := m.components
 	if comps == nil {
 		comps = []any{}
+	}
+	embeds, _ := m.embeds.([]any)
+	if embeds == nil {
+		embeds = []any{}
 	}
 	return apiMessage{
 		ID:          m.ID,
@@ -381,7 +390,7 @@ func (m *Message) api() apiMessage {
 		Timestamp:   m.At.UTC().Format(time.RFC3339Nano),
 		Mentions:    []apiUser{},
 		Components:  comps,
-		Embeds:      []any{},
+		Embeds:      embeds,
 		Attachments: []any{},
 	}
 }

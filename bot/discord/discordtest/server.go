@@ -333,8 +333,8 @@ func (s *Server) id() string {
 }
 
 // discordRules checks what Discord enforces beyond the description:
-// a bot's message holds at most 2000 characters and 5 action rows, and
-// the custom_ids of one message differ.
+// a bot's message holds at most 2000 characters and 5 action rows, the
+// custom_ids of one message differ, and its embeds keep their limits.
 func discordRules(route Route, body any) []string {
 	obj, ok := body.(map[string]any)
 	if !ok {
@@ -360,7 +360,9 @@ func discordRules(route Route, body any) []string {
 			seen[btn.CustomID] = true
 		}
 	}
-	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 {
+	embeds, _ := obj["embeds"].([]any)
+	problems = append(problems, embedRules(route, embeds)...)
+	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 && len(embeds) == 0 {
 		problems = append(problems, fmt.Sprintf("%s: an empty message (Discord answers 50006)", route))
 	}
 	return problems
@@ -369,4 +371,29 @@ func discordRules(route Route, body any) []string {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// maxEmbedTotal is what the embeds of one message may hold in titles,
+// descriptions, field names and values, and footers together.
+const maxEmbedTotal = 6000
+
+// embedRules checks what the description cannot say of embeds: their
+// characters together stay within 6000, and a field has a name and a
+// value that are not blank.
+func embedRules(route Route, embeds []any) []string {
+	var problems []string
+	total := 0
+	for i, e := range decodeEmbeds(embeds) {
+		total += len([]rune(e.Title)) + len([]rune(e.Description)) + len([]rune(e.Footer))
+		for j, f := range e.Fields {
+			total += len([]rune(f.Name)) + len([]rune(f.Value))
+			if strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.Value) == "" {
+				problems = append(problems, fmt.Sprintf("%s: embeds[%d].fields[%d] has a blank name or value", route, i, j))
+			}
+		}
+	}
+	if total > maxEmbedTotal {
+		problems = append(problems, fmt.Sprintf("%s: embeds of %d characters, at most %d in one message", route, total, maxEmbedTotal))
+	}
+	return problems
 }
