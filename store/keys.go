@@ -44,6 +44,8 @@ func (s *Store) leaseFenceKey(name string) string { return s.prefix + ":{lease:"
 
 func (s *Store) pollKey(pollID string) string { return s.prefix + ":poll:" + pollID }
 
+func (s *Store) calendarKey(calendar string) string { return s.prefix + ":cal:" + calendar }
+
 func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }
 func (s *Store) supportKey() string       { return s.prefix + ":{support}:q" }
 func (s *Store) supportOpenKey() string   { return s.prefix + ":{support}:open" }

@@ -42,6 +42,9 @@ func (s *Server) serve(w http.ResponseWriter, req Request) {
 	case "GET /applications/{application_id}/commands":
 		s.getCommands(w, req)
 	default:
+		if s.serveEvents(w, req) {
+			return
+		}
 		s.t.Errorf("discordtest: %s is in Discord's API but not in this fake", req.Route)
 		writeError(w, http.StatusNotImplemented, 0, "not implemented by discordtest")
 	}

@@ -84,6 +84,7 @@ type Server struct {
 	interactions map[string]*interaction // by id
 	responses    []InteractionResponse
 	commands     []Command
+	events       []*ScheduledEvent // the test guild's scheduled events
 	gw           gateway
 	limits       *limiter // nil until EnforceRateLimits
 	rates        RateStats
