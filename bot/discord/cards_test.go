@@ -27,11 +27,7 @@ func TestAgendaAndProgressAsEmbeds(t *testing.T) {
 	if _, err := r.store.GradeEssay(ctx, id, store.Grade{Total: 45, By: "coord", At: r.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	menus := map[string][]bot.CommandInfo{"en": r.core.Commands("en"), "es": r.core.Commands("es")}
-	if err := r.a.SetCommands(ctx, menus); err != nil {
-		t.Fatal(err)
-	}
-	startRun(t, r.a, r.core)
+	r.serve()
 	dm := r.srv.DMChannel(ana)
 
 	r.srv.PushCommand(ana, "agenda", "2", "en-US")

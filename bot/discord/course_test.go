@@ -76,3 +76,14 @@ func (r *courseRig) send(id string) schedule.Send {
 	r.t.Fatalf("no send %q in the plan", id)
 	return schedule.Send{}
 }
+
+// serve registers the slash commands and runs the gateway loop until
+// the test ends.
+func (r *courseRig) serve() {
+	r.t.Helper()
+	menus := map[string][]bot.CommandInfo{"en": r.core.Commands("en"), "es": r.core.Commands("es")}
+	if err := r.a.SetCommands(context.Background(), menus); err != nil {
+		r.t.Fatal(err)
+	}
+	startRun(r.t, r.a, r.core)
+}

@@ -1,17 +1,10 @@
 package discord_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
-	"github.com/elmabot/elmabot/bot/internal/fakeclock"
-	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
-	"github.com/elmabot/elmabot/store"
-	"github.com/elmabot/elmabot/store/storetest"
 )
 
 // TestCourseOverDiscord runs the real core, with its store on a
@@ -20,30 +13,9 @@ import (
 // opens a quiz with slash commands, and answers a question with a
 // button.
 func TestCourseOverDiscord(t *testing.T) {
-	clock := start()
-	clock.Advance(fakeclock.Turin(t, "2022-10-29T10:00").Sub(clock.Now()))
-	rd := storetest.Start(t)
-	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord end-to-end test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
-	core.Register(a)
-	menus := map[string][]bot.CommandInfo{"en": core.Commands("en"), "es": core.Commands("es")}
-	if err := a.SetCommands(context.Background(), menus); err != nil {
-		t.Fatal(err)
-	}
-	startRun(t, a, core)
+	r := newCourseRig(t, "2022-10-29T10:00")
+	r.serve()
+	srv := r.srv
 	dm := srv.DMChannel(ana)
 	seen := 0
 	// next waits for the bot's next n messages in the DM.

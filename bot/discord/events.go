@@ -161,23 +161,11 @@ func (g *GuildEvents) location(places []string) string {
 // self is the bot's user id: from READY when the gateway is up, else
 // asked for once.
 func (a *Adapter) self(ctx context.Context) (string, error) {
-	if id := a.botID(); id != "" {
-		return id, nil
-	}
-	var u *discordgo.User
-	err := a.do(ctx, "", func(ctx context.Context) error {
-		var err error
-		u, err = a.session.User("@me", discordgo.WithContext(ctx))
-		return err
+	return a.askOnce(ctx, &a.me, "GET /users/@me", func(ctx context.Context) (string, error) {
+		u, err := a.session.User("@me", discordgo.WithContext(ctx))
+		if err != nil || u == nil {
+			return "", err
+		}
+		return u.ID, nil
 	})
-	if err != nil {
-		return "", fmt.Errorf("discord: who am I: %w", err)
-	}
-	if u == nil || u.ID == "" {
-		return "", errors.New("discord: GET /users/@me named no user")
-	}
-	a.mu.Lock()
-	a.me = u.ID
-	a.mu.Unlock()
-	return u.ID, nil
 }

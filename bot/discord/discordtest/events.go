@@ -93,9 +93,7 @@ func (s *Server) createEvent(w http.ResponseWriter, req Request) {
 	}
 	body, _ := req.Body.(map[string]any)
 	e := &ScheduledEvent{GuildID: GuildID, CreatorID: BotID, Status: statusScheduled}
-	if problem := e.apply(body, req.At, true); problem != "" {
-		s.t.Errorf("discordtest: %s: %s", req.Route, problem)
-		writeError(w, http.StatusBadRequest, 50035, "Invalid Form Body: "+problem)
+	if s.refused(w, req, e.apply(body, req.At, true)) {
 		return
 	}
 	s.mu.Lock()
@@ -115,9 +113,7 @@ func (s *Server) editEvent(w http.ResponseWriter, req Request) {
 	}
 	body, _ := req.Body.(map[string]any)
 	next := *e
-	if problem := next.apply(body, req.At, false); problem != "" {
-		s.t.Errorf("discordtest: %s: %s", req.Route, problem)
-		writeError(w, http.StatusBadRequest, 50035, "Invalid Form Body: "+problem)
+	if s.refused(w, req, next.apply(body, req.At, false)) {
 		return
 	}
 	*e = next
@@ -133,6 +129,16 @@ func (s *Server) deleteEvent(w http.ResponseWriter, req Request) {
 	}
 	s.events = slices.DeleteFunc(s.events, func(x *ScheduledEvent) bool { return x == e })
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// refused fails the test and answers 400 when there is a problem.
+func (s *Server) refused(w http.ResponseWriter, req Request, problem string) bool {
+	if problem == "" {
+		return false
+	}
+	s.t.Errorf("discordtest: %s: %s", req.Route, problem)
+	writeError(w, http.StatusBadRequest, 50035, "Invalid Form Body: "+problem)
+	return true
 }
 
 // findEvent finds the event a request names, or answers 404; the caller
