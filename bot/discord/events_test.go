@@ -9,6 +9,7 @@ import (
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
+	"github.com/elmabot/elmabot/bot/internal/fakeclock"
 	"github.com/elmabot/elmabot/schedule"
 )
 
@@ -151,4 +152,33 @@ func TestScheduledEventsFollowTheAgenda(t *testing.T) {
 		t.Errorf("records %v, want the 4 plenaries to come", recs)
 	}
 	allValid(t, r.srv)
+}
+
+// A refused call fails the sync for its session only: the other events
+// are made, the error is reported, and the next sync makes the missing
+// one. An event a moderator deleted by hand is made again.
+func TestScheduledEventsSyncRecovers(t *testing.T) {
+	r := newCourseRig(t, "2022-10-21T19:00")
+	fakeclock.Run(t, r.clock, time.Second) // the adapter's backoff between tries
+	s := &eventSyncer{r: r, cal: r.a.GuildEvents(discordtest.GuildID), kinds: []schedule.Kind{schedule.Plenary}}
+	r.srv.FailNext(createRoute, 500, 0)
+	r.srv.FailNext(createRoute, 500, 0)
+	r.srv.FailNext(createRoute, 500, 0)
+	r.srv.FailNext(createRoute, 500, 0) // the first plenary's call and its three retries
+	got, err := r.core.SyncCalendar(context.Background(), s.cal, r.store, s.kinds)
+	if err == nil || !strings.Contains(err.Error(), "session w2-plenary") || got != (bot.CalendarSync{Created: 5}) {
+		t.Fatalf("sync with a failing call: %+v, %v; want 5 made and w2-plenary's error", got, err)
+	}
+	if got, calls := s.sync(t); got != (bot.CalendarSync{Created: 1, Unchanged: 5}) || calls != [3]int{1, 0, 0} {
+		t.Errorf("next sync %+v with %v writes, want the missing event made", got, calls)
+	}
+
+	gone := byName(r.srv.ScheduledEvents(), "Future scenarios")[0].ID
+	r.srv.DeleteScheduledEvent(gone)
+	if got, calls := s.sync(t); got != (bot.CalendarSync{Created: 1, Unchanged: 5}) || calls != [3]int{1, 0, 0} {
+		t.Errorf("after a moderator deleted an event: %+v with %v writes, want it made again", got, calls)
+	}
+	if evs := r.srv.ScheduledEvents(); len(evs) != 6 {
+		t.Errorf("%d events, want the 6 plenaries", len(evs))
+	}
 }

@@ -42,6 +42,14 @@ func (s *Server) AddScheduledEvent(creatorID, name string, start, end time.Time)
 	return e.ID
 }
 
+// DeleteScheduledEvent removes an event as a moderator would.
+func (s *Server) DeleteScheduledEvent(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = slices.DeleteFunc(s.events, func(e *ScheduledEvent) bool { return e.ID == id })
+	s.broadcast()
+}
+
 // ScheduledEvents lists the test guild's events, in the order made.
 func (s *Server) ScheduledEvents() []ScheduledEvent {
 	s.mu.Lock()
