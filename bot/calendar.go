@@ -76,7 +76,7 @@ const calendarLead = time.Minute
 // second sync with nothing changed calls nothing but cal.OwnEvents.
 // Events of sessions under way or over are left as they are; an event
 // the bot made whose record was lost (a crash between the two) is
-// found by its name and start and taken back. A failure with one event
+// found by its start and taken back. A failure with one event
 // does not stop the others; the errors are joined.
 func (b *Bot) SyncCalendar(ctx context.Context, cal Calendar, recs CalendarRecords, kinds []schedule.Kind) (CalendarSync, error) {
 	s := &calendarSync{b: b, c: b.Course(), ctx: ctx, cal: cal, recs: recs, name: cal.CalendarName(), now: b.cfg.Clock.Now(), kinds: kinds}
@@ -85,9 +85,6 @@ func (b *Bot) SyncCalendar(ctx context.Context, cal Calendar, recs CalendarRecor
 	}
 	s.addWanted()
 	s.dropUnwanted()
-	if len(s.errs) > 0 {
-		b.log.Warn("calendar sync incomplete", "calendar", s.name, "errors", len(s.errs))
-	}
 	return s.stats, errors.Join(s.errs...)
 }
 
