@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,11 +76,11 @@ func (r *request) cmdAgenda(arg string) error {
 		return r.say(r.pr.T("course_over"))
 	}
 	until := r.now.Add(agendaSpan)
-	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
-	if len(lines) == 0 {
+	evs := r.sessions(func(ev *schedule.Event) bool { return ev.End.After(r.now) && ev.Start.Before(until) })
+	if len(evs) == 0 {
 		return r.say(r.pr.T("agenda_coming_empty", "Weeks", r.weeks()))
 	}
-	return r.say(r.pr.T("agenda_coming_header", "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.sayAgenda(0, evs)
 }
 
 // agendaWeek lists week n of the course, as the agenda numbers its
@@ -92,24 +91,41 @@ func (r *request) agendaWeek(arg string) error {
 	if err != nil || week < 1 || week > r.weeks() {
 		return r.say(r.pr.T("agenda_week_unknown", "Weeks", r.weeks()))
 	}
-	lines := r.sessionLines(func(ev *schedule.Event) bool { return ev.Week == week })
-	if len(lines) == 0 {
+	evs := r.sessions(func(ev *schedule.Event) bool { return ev.Week == week })
+	if len(evs) == 0 {
 		return r.say(r.pr.T("agenda_empty", "Week", week))
 	}
-	return r.say(r.pr.T("agenda_header", "Week", week, "Zone", zoneLabel(r.zone())) + "\n\n" + strings.Join(lines, "\n\n"))
+	return r.sayAgenda(week, evs)
 }
 
-// sessionLines renders the sessions that concern the sender among those
-// chosen by keep, in time order.
-func (r *request) sessionLines(keep func(*schedule.Event) bool) []string {
-	var lines []string
+// sessions are those that concern the sender among those chosen by
+// keep, in time order.
+func (r *request) sessions(keep func(*schedule.Event) bool) []*schedule.Event {
+	var out []*schedule.Event
 	for i := range r.course().Agenda.Events {
 		ev := &r.course().Agenda.Events[i]
 		if keep(ev) && r.concerns(ev) {
-			lines = append(lines, r.sessionLine(ev))
+			out = append(out, ev)
 		}
 	}
-	return lines
+	return out
+}
+
+// sayAgenda sends a list of sessions as text, and as a card of one
+// field per session where the platform shows cards. week 0 means the
+// coming days.
+func (r *request) sayAgenda(week int, evs []*schedule.Event) error {
+	f := r.face()
+	header := f.agendaHeader(week)
+	card := &Card{Title: header}
+	lines := make([]string, len(evs))
+	for i, ev := range evs {
+		title, details := ev.Title.In(r.pr.Lang), sessionDetails(f, ev)
+		lines[i] = title + "\n" + details
+		card.Fields = append(card.Fields, CardField{Name: title, Value: details})
+	}
+	_, err := r.send(Reply{Text: header + "\n\n" + strings.Join(lines, "\n\n"), Card: card})
+	return err
 }
 
 // weeks is the number of the course's last week.
@@ -137,20 +153,30 @@ func (r *request) cmdNext(string) error {
 }
 
 // sessionLine renders a session: when (Turin and the participant's own
-// zone), what, in which languages.
+// time), what, in which languages.
 func (r *request) sessionLine(ev *schedule.Event) string {
-	return describeSession(r.pr, ev, r.course().Location, r.zone())
+	return describeSession(r.face(), ev)
+}
+
+// face writes instants for the sender, in the way of their platform.
+func (r *request) face() face {
+	f := face{pr: r.pr, course: r.course().Location, own: r.zone()}
+	if m, err := r.b.messenger(r.u.Platform); err == nil {
+		f = faceFor(m, r.pr, f.course, f.own)
+	}
+	return f
 }
 
 // describeSession is shared with reminders: the same words everywhere.
-func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.Location) string {
-	cs, ce := ev.Start.In(course), ev.End.In(course)
-	when := pr.T("session_when_course", "Day", pr.Date(cs), "Start", pr.Clock(cs), "End", pr.Clock(ce))
-	if own.String() != course.String() {
-		os, oe := ev.Start.In(own), ev.End.In(own)
-		when += "\n" + pr.T("session_when_own", "Day", pr.Date(os), "Start", pr.Clock(os), "End", pr.Clock(oe), "Zone", zoneLabel(own))
-	}
-	line := fmt.Sprintf("%s\n%s", ev.Title.In(pr.Lang), when)
+func describeSession(f face, ev *schedule.Event) string {
+	return ev.Title.In(f.pr.Lang) + "\n" + sessionDetails(f, ev)
+}
+
+// sessionDetails is a session but its title: when, in which languages,
+// with whom.
+func sessionDetails(f face, ev *schedule.Event) string {
+	pr := f.pr
+	line := f.session(ev)
 	if !slices.Contains(ev.Languages, pr.Lang) {
 		line += "\n" + pr.T("session_not_in_your_language", "Langs", langNames(pr, ev.Languages))
 	} else if len(ev.Languages) > 1 {
@@ -163,19 +189,6 @@ func describeSession(pr *locales.Printer, ev *schedule.Event, course, own *time.
 		line += "\n" + pr.T("session_prerecorded")
 	}
 	return line
-}
-
-// courseTime names an instant the way sessions are named: Turin time,
-// then the participant's own when it differs, so nobody has to guess
-// which clock a deadline is on.
-func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) string {
-	ct := t.In(course)
-	if own.String() == course.String() {
-		return pr.T("time_course", "Day", pr.Date(ct), "Time", pr.Clock(ct))
-	}
-	ot := t.In(own)
-	return pr.T("time_course_own", "Day", pr.Date(ct), "Time", pr.Clock(ct),
-		"OwnDay", pr.Date(ot), "OwnTime", pr.Clock(ot), "Zone", zoneLabel(own))
 }
 
 func langNames(pr *locales.Printer, langs []locales.Lang) string {

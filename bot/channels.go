@@ -78,7 +78,10 @@ func (b *Bot) channelText(s schedule.Send, now time.Time) string {
 		pr := b.cfg.Catalog.Printer(lang)
 		text := pr.T("broadcast_header") + "\n" + s.Text.In(lang)
 		if s.Kind == schedule.Reminder {
-			text = b.reminderText(pr, s.Event, b.Course().Location, now)
+			// Channels are on Discord, whose markup shows each reader
+			// their own time.
+			m, _ := b.messenger(Discord)
+			text = b.reminderText(faceFor(m, pr, b.Course().Location, b.Course().Location), s.Event, now)
 		}
 		if !slices.Contains(parts, text) {
 			parts = append(parts, text)

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
@@ -38,7 +37,8 @@ func (b *Bot) digestSessions(p *store.Participant, s *schedule.Send, from time.T
 
 // digestText is the morning digest for p, or "" when their day holds no
 // session for it (or none still ahead).
-func (b *Bot) digestText(p *store.Participant, pr *locales.Printer, s *schedule.Send, own *time.Location, now time.Time) string {
+func (b *Bot) digestText(p *store.Participant, f face, s *schedule.Send, now time.Time) string {
+	pr := f.pr
 	evs := b.digestSessions(p, s, now)
 	if len(evs) == 0 {
 		return ""
@@ -46,7 +46,7 @@ func (b *Bot) digestText(p *store.Participant, pr *locales.Printer, s *schedule.
 	parts := []string{pr.N("digest_header", len(evs))}
 	electivesOnly := !p.Digest
 	for _, ev := range evs {
-		part := describeSession(pr, ev, b.Course().Location, own)
+		part := describeSession(f, ev)
 		if ev.Link != "" {
 			part += "\n" + ev.Link
 		}

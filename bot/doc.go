@@ -57,6 +57,16 @@
 // again while another replica still handles it is turned away with
 // store.ErrBeingHandled, for the platform to deliver later.
 //
+// Platforms differ in what they can show; the core asks through small
+// optional interfaces and falls back to text. A Messenger that is a
+// TimeMarkup (Discord) gets instants as markup each reader's app shows
+// in their own zone, with Turin time beside them; the others get times
+// converted to the zone the participant set. A Reply's Card (the agenda,
+// the progress) is shown as a card where the platform has them, its Text
+// elsewhere. A Calendar (a Discord server's Events tab) is kept in step
+// with the agenda by SyncCalendar, which remembers in Redis the events
+// it made, so that a second sync with nothing changed changes nothing.
+//
 // What happens is reported to Config.Metrics (updates by result and
 // kind, queued messages by kind and outcome, storage outages) and, by
 // the adapters, to a LimitMetrics (429s, waits for rate limits). Both

@@ -109,12 +109,33 @@ func (b *Bot) attemptWave(ctx context.Context, d store.Delivery) (store.Outcome,
 	case !now.Before(expires):
 		return store.Expired, expires, nil
 	}
-	text, err := b.compose(ctx, &p, s, now)
-	if err != nil || text == "" {
-		return outcomeIf(err, store.Skipped), expires, err
+	o, err := b.sendWave(ctx, &p, s, now)
+	return o, expires, err
+}
+
+// sendWave composes s for p on the platform it goes out on, since times
+// are written in that platform's way (see TimeMarkup), and sends it.
+func (b *Bot) sendWave(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (store.Outcome, error) {
+	_, err := b.eachAccount(ctx, p, func(m Messenger, chat string) (Sent, error) {
+		text, err := b.compose(ctx, p, s, now, m)
+		if err == nil && text == "" {
+			err = errSkip
+		}
+		if err != nil {
+			return Sent{}, err
+		}
+		return m.Send(ctx, Reply{ChatID: chat, Text: text})
+	})
+	if errors.Is(err, errNowhere) {
+		// Nowhere to write: counted unreachable only if it concerned them.
+		if text, cerr := b.compose(ctx, p, s, now, nil); cerr != nil || text == "" {
+			return outcomeIf(cerr, store.Skipped), cerr
+		}
 	}
-	err = b.sendTo(ctx, &p, text)
-	return outcomeOf(err), expires, err
+	if errors.Is(err, errSkip) {
+		return store.Skipped, nil
+	}
+	return outcomeOf(err), err
 }
 
 // outcomeIf is o, or Retry when err says the question could not be
@@ -201,17 +222,28 @@ func (b *Bot) concerns(p *store.Participant, s *schedule.Send) bool {
 // errNowhere: the participant has no account the bot can write to.
 var errNowhere = errors.New("bot: no reachable account")
 
-// sendTo writes text to the participant: see sendReply.
+// errSkip: what was composed does not concern the participant.
+var errSkip = errors.New("bot: nothing to send")
+
+// sendTo writes text to the participant: see eachAccount.
 func (b *Bot) sendTo(ctx context.Context, p *store.Participant, text string) error {
 	_, err := b.sendReply(ctx, p, Reply{Text: text})
 	return err
 }
 
-// sendReply writes to the participant's first reachable account on a
-// platform the bot serves; an account that blocked the bot is marked and
-// the next one is tried. Nobody gets the same message in two apps. The
-// error wraps errNowhere when no account could take it.
+// sendReply writes rep to the participant: see eachAccount.
 func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (Sent, error) {
+	return b.eachAccount(ctx, p, func(m Messenger, chat string) (Sent, error) {
+		rep.ChatID = chat
+		return m.Send(ctx, rep)
+	})
+}
+
+// eachAccount sends through the participant's first reachable account
+// on a platform the bot serves; an account that blocked the bot is
+// marked and the next one is tried. Nobody gets the same message in two
+// apps. The error wraps errNowhere when no account could take it.
+func (b *Bot) eachAccount(ctx context.Context, p *store.Participant, send func(m Messenger, chat string) (Sent, error)) (Sent, error) {
 	for _, acct := range p.Accounts {
 		if !acct.Reachable {
 			continue
@@ -220,8 +252,7 @@ func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (S
 		if err != nil {
 			continue
 		}
-		rep.ChatID = acct.ChatID
-		sent, err := m.Send(ctx, rep)
+		sent, err := send(m, acct.ChatID)
 		if errors.Is(err, ErrUnreachable) {
 			if err := b.cfg.Store.SetReachable(ctx, acct.Platform, acct.UserID, false); err != nil {
 				return Sent{}, err
@@ -234,9 +265,10 @@ func (b *Bot) sendReply(ctx context.Context, p *store.Participant, rep Reply) (S
 }
 
 // compose writes s for p, or returns "" when s does not concern p.
-func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time) (string, error) {
+func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send, now time.Time, m Messenger) (string, error) {
 	pr := b.cfg.Catalog.Printer(langOf(p))
 	own := b.zoneOf(p)
+	f := faceFor(m, pr, b.Course().Location, own)
 	if s.Kind != schedule.Broadcast && s.Kind != schedule.CourseSummary && s.Kind != extensionNews && p.Created.After(s.DueIn(own)) {
 		// Someone who joined after a reminder's instant gets only the
 		// reminders still ahead of them; a send at a local hour is
@@ -248,12 +280,12 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		if !p.Reminders || !b.wantsOffset(p, s.Offset) || !b.remindsOf(p, s.Event) {
 			return "", nil
 		}
-		return b.reminderText(pr, s.Event, own, now), nil
+		return b.reminderText(f, s.Event, now), nil
 	case schedule.Digest:
 		if !p.Reminders {
 			return "", nil
 		}
-		return b.digestText(p, pr, &s, own, now), nil
+		return b.digestText(p, f, &s, now), nil
 	case schedule.QuizOpens:
 		q := s.Quizzes[0]
 		if !p.Reminders || !b.announcesQuiz(p, q) {
@@ -267,13 +299,13 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 			return "", err
 		}
 		closes, _, _ := t.deadline(q.ID)
-		when := courseTime(pr, closes, b.Course().Location, own)
+		when := f.instant(closes)
 		return pr.T("notify_quiz_open", "Title", q.Title.In(pr.Lang), "Points", pr.N("count_points", q.Points), "When", when, "ID", string(q.ID)), nil
 	case schedule.QuizNudge:
 		if !p.Reminders {
 			return "", nil
 		}
-		return b.nudgeText(ctx, p, pr, s, own, now)
+		return b.nudgeText(ctx, p, f, s, now)
 	case extensionNews:
 		return b.extensionText(ctx, p, pr, s, own)
 	case schedule.Broadcast:
@@ -299,9 +331,8 @@ func (b *Bot) started(ctx context.Context, p *store.Participant, q *quiz.Quiz) (
 	return len(answers) > 0, err
 }
 
-func (b *Bot) reminderText(pr *locales.Printer, ev *schedule.Event, own *time.Location, now time.Time) string {
-	text := pr.T("notify_reminder", "Left", timeLeft(pr, ev.Start.Sub(now))) + "\n" +
-		describeSession(pr, ev, b.Course().Location, own)
+func (b *Bot) reminderText(f face, ev *schedule.Event, now time.Time) string {
+	text := f.reminder(ev.Start, now) + "\n" + describeSession(f, ev)
 	if ev.Link != "" {
 		text += "\n" + ev.Link
 	}
@@ -309,7 +340,8 @@ func (b *Bot) reminderText(pr *locales.Printer, ev *schedule.Event, own *time.Lo
 }
 
 // nudgeText lists the quizzes p has not finished among those closing.
-func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.Printer, s schedule.Send, own *time.Location, now time.Time) (string, error) {
+func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, f face, s schedule.Send, now time.Time) (string, error) {
+	pr := f.pr
 	answers, err := b.cfg.Store.AllAnswers(ctx, p.ID)
 	if err != nil {
 		return "", err
@@ -336,7 +368,7 @@ func (b *Bot) nudgeText(ctx context.Context, p *store.Participant, pr *locales.P
 		return "", err
 	}
 	prog := r.progressOf(rec)
-	when := courseTime(pr, s.Expires, b.Course().Location, own)
+	when := f.instant(s.Expires)
 	return pr.T("notify_nudge", "When", when) + "\n" +
 		strings.Join(titles, "\n") + "\n\n" + r.renderProgress(prog), nil
 }

@@ -19,7 +19,8 @@ func (r *request) cmdProgress(args string) error {
 	if err != nil {
 		return err
 	}
-	return r.say(r.renderProgress(p))
+	_, err = r.send(Reply{Text: r.renderProgress(p), Card: r.progressCard(p)})
+	return err
 }
 
 // record is what the store holds on one participant's work, and the
@@ -97,4 +98,58 @@ func (r *request) renderProgress(p quiz.Progress) string {
 		lines = append(lines, pr.T("progress_nothing_in_reach"))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// progressCard is the standing as a card: the total, then a bar toward
+// each certificate with what it still takes.
+func (r *request) progressCard(p quiz.Progress) *Card {
+	pr, rules := r.pr, r.course().Rules
+	return &Card{
+		Title:       pr.T("card_progress_title"),
+		Description: pr.N("progress_total", p.Total) + "\n" + pr.T("progress_breakdown", "Weekly", p.Weekly, "Elective", p.Elective, "Essay", p.Essay, "EssayMax", rules.Essay.Max),
+		Fields: []CardField{
+			{Name: pr.T("card_participation"), Value: r.bar(p.Total, rules.Participation) + "\n" + r.participationStatus(p)},
+			{Name: pr.T("card_achievement"), Value: r.bar(p.Total, rules.Achievement) + "\n" + r.achievementStatus(p)},
+		},
+		Footer: pr.N("progress_reachable", p.Reachable),
+	}
+}
+
+func (r *request) participationStatus(p quiz.Progress) string {
+	switch {
+	case p.Tier >= quiz.Participation:
+		return r.pr.T("card_reached")
+	case !p.ParticipationPossible:
+		return r.pr.T("card_out_of_reach")
+	}
+	return r.pr.N("progress_to_participation", p.ToParticipation, "Goal", r.course().Rules.Participation)
+}
+
+func (r *request) achievementStatus(p quiz.Progress) string {
+	var lines []string
+	switch {
+	case p.Tier == quiz.Achievement:
+		return r.pr.T("card_reached")
+	case !p.AchievementPossible:
+		return r.pr.T("card_out_of_reach")
+	case p.ToAchievement > 0:
+		lines = append(lines, r.pr.N("progress_to_achievement", p.ToAchievement, "Goal", r.course().Rules.Achievement))
+	}
+	if p.EssayMissing {
+		lines = append(lines, r.pr.T("progress_essay_missing"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// barCells is how many cells a progress bar has.
+const barCells = 10
+
+// bar draws points toward goal as ten cells, with the numbers.
+func (r *request) bar(points, goal int) string {
+	filled := barCells
+	if goal > 0 && points < goal {
+		filled = points * barCells / goal
+	}
+	cells := strings.Repeat("▰", filled) + strings.Repeat("▱", barCells-filled)
+	return r.pr.T("card_bar", "Bar", cells, "Points", points, "Goal", goal)
 }

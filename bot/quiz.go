@@ -85,7 +85,7 @@ func (r *request) refuseClosed(q *quiz.Quiz) (bool, error) {
 	case q.ClosedAt(r.now):
 		return true, r.say(r.pr.T("quiz_closed", "Title", q.Title.In(r.pr.Lang), "Day", r.pr.Date(q.Closes.In(r.zone()))))
 	case !q.OpenAt(r.now):
-		when := courseTime(r.pr, q.Opens, r.course().Location, r.zone())
+		when := r.face().instant(q.Opens)
 		return true, r.say(r.pr.T("quiz_not_open", "Title", q.Title.In(r.pr.Lang), "When", when))
 	}
 	return false, nil

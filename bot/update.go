@@ -68,6 +68,24 @@ type Reply struct {
 	// (Telegram one message per file, Discord attachments of one
 	// message, the console files on disk).
 	Files []File
+	// Card, when set, lays the reply out as a card of fields on
+	// platforms that have cards (Discord's embeds); the others send Text,
+	// which must say the same.
+	Card *Card
+}
+
+// Card is a reply laid out as a titled card of named fields.
+type Card struct {
+	Title       string
+	Description string
+	Fields      []CardField
+	Footer      string
+}
+
+// CardField is one named part of a card.
+type CardField struct {
+	Name, Value string
+	Inline      bool // may sit beside its neighbours
 }
 
 // File is a document or a picture sent in a reply.

@@ -197,6 +197,10 @@
 //	                           answers, oldest first
 //	<prefix>:{ev}:w:<id>       string with expiry, the open question the
 //	                           participant's next message answers
+//	<prefix>:cal:<calendar>    hash, session id -> "<event id> <hash>": the
+//	                           event the bot made for a session in a
+//	                           platform's calendar ("discord:<guild id>")
+//	                           and a hash of what it sent (store/calendar.go)
 //	<prefix>:lock:<job>        string with expiry, a scheduled job's lock
 //	                           (a random token, so only its holder frees it)
 //	<prefix>:{ix}:n            hash, the course's counters (see Index)

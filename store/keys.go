@@ -56,6 +56,7 @@ func (s *Store) evAnsweredKey() string              { return s.prefix + ":{ev}:p
 func (s *Store) evCountsKey() string                { return s.prefix + ":{ev}:n" }
 func (s *Store) evTextsKey() string                 { return s.prefix + ":{ev}:t" }
 func (s *Store) evAwaitKey(id ParticipantID) string { return s.prefix + ":{ev}:w:" + string(id) }
+func (s *Store) calendarKey(calendar string) string { return s.prefix + ":cal:" + calendar }
 
 func (s *Store) supportSeqKey() string    { return s.prefix + ":{support}:seq" }
 func (s *Store) supportKey() string       { return s.prefix + ":{support}:q" }

@@ -264,30 +264,43 @@ func (a *Adapter) botID() string {
 // application asks Discord once for the application's id, which command
 // registration needs.
 func (a *Adapter) application(ctx context.Context) (string, error) {
+	return a.askOnce(ctx, &a.appID, "GET /applications/@me", func(ctx context.Context) (string, error) {
+		var app *discordgo.Application
+		body, err := a.session.RequestWithBucketID("GET", discordgo.EndpointApplication("@me"), nil, discordgo.EndpointApplications, discordgo.WithContext(ctx))
+		if err == nil {
+			err = discordgo.Unmarshal(body, &app)
+		}
+		if err != nil || app == nil {
+			return "", err
+		}
+		return app.ID, nil
+	})
+}
+
+// askOnce returns *field, asking Discord with ask (paced and retried)
+// while it is empty: ids that never change are asked for once.
+func (a *Adapter) askOnce(ctx context.Context, field *string, what string, ask func(context.Context) (string, error)) (string, error) {
 	a.mu.Lock()
-	id := a.appID
+	id := *field
 	a.mu.Unlock()
 	if id != "" {
 		return id, nil
 	}
-	var app *discordgo.Application
 	err := a.do(ctx, "", func(ctx context.Context) error {
-		body, err := a.session.RequestWithBucketID("GET", discordgo.EndpointApplication("@me"), nil, discordgo.EndpointApplications, discordgo.WithContext(ctx))
-		if err != nil {
-			return err
-		}
-		return discordgo.Unmarshal(body, &app)
+		var err error
+		id, err = ask(ctx)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("discord: who am I: %w", err)
 	}
-	if app == nil || app.ID == "" {
-		return "", errors.New("discord: GET /applications/@me named no application")
+	if id == "" {
+		return "", fmt.Errorf("discord: %s named no id", what)
 	}
 	a.mu.Lock()
-	a.appID = app.ID
+	*field = id
 	a.mu.Unlock()
-	return app.ID, nil
+	return id, nil
 }
 
 // OpenDM opens (or finds) the DM channel with a user, for writing to

@@ -56,13 +56,16 @@ func deferredFrom(ctx context.Context, chat string) *deferred {
 }
 
 // fillDeferred edits the deferred response into the message.
-func (a *Adapter) fillDeferred(ctx context.Context, d *deferred, text string, comps []discordgo.MessageComponent) (string, error) {
+func (a *Adapter) fillDeferred(ctx context.Context, d *deferred, text string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) (string, error) {
 	if a.clock.Since(d.at) > tokenLife {
 		return "", errors.New("discord: the command's token expired")
 	}
 	edit := &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()}
 	if len(comps) > 0 {
 		edit.Components = &comps
+	}
+	if len(embeds) > 0 {
+		edit.Embeds = &embeds
 	}
 	var m *discordgo.Message
 	err := a.do(ctx, d.channel, func(ctx context.Context) error {

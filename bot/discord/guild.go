@@ -196,7 +196,7 @@ func (a *Adapter) postInteraction(ctx context.Context, chat string, o outMessage
 	if c, ok := a.liveInteraction(id); ok {
 		var m *discordgo.Message
 		err := a.do(ctx, "", func(ctx context.Context) error {
-			params := &discordgo.WebhookParams{Content: o.text, Components: o.comps, Files: discordFiles(o.files), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
+			params := &discordgo.WebhookParams{Content: o.text, Embeds: o.embeds, Components: o.comps, Files: discordFiles(o.files), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
 			var err error
 			m, err = a.session.FollowupMessageCreate(c.inter, true, params, discordgo.WithContext(ctx))
 			return err
@@ -216,7 +216,7 @@ func (a *Adapter) postInteraction(ctx context.Context, chat string, o outMessage
 	if len(o.files) > 0 {
 		return a.postMessage(ctx, dm, o)
 	}
-	return a.post(ctx, dm, o.text, o.comps)
+	return a.post(ctx, dm, o.text, o.embeds, o.comps)
 }
 
 // tokenRefused tells an interaction token Discord no longer takes.

@@ -43,6 +43,9 @@ func (a *Adapter) Send(ctx context.Context, r bot.Reply) (bot.Sent, error) {
 	if len(r.Files) > 0 {
 		return a.sendWithFiles(ctx, r)
 	}
+	if r.Quiz == nil && r.Card != nil {
+		return a.sendCard(ctx, r.ChatID, r.Card, r.Buttons)
+	}
 	if r.Quiz == nil {
 		return a.sendText(ctx, r.ChatID, r.Text, r.Buttons)
 	}
@@ -110,7 +113,7 @@ func (a *Adapter) sendText(ctx context.Context, chat, text string, buttons [][]b
 		if i == len(parts)-1 {
 			c = comps
 		}
-		id, err := a.post(ctx, chat, part, c)
+		id, err := a.post(ctx, chat, part, nil, c)
 		if err != nil {
 			return sent, err
 		}
@@ -119,31 +122,34 @@ func (a *Adapter) sendText(ctx context.Context, chat, text string, buttons [][]b
 	return sent, nil
 }
 
-// post puts one message in a channel: into a pending command response
-// when ctx carries one for the channel, else as a new message.
-func (a *Adapter) post(ctx context.Context, chat, text string, comps []discordgo.MessageComponent) (string, error) {
+// post puts one message (text or embeds) in a channel: into a pending
+// command response when ctx carries one for the channel, else as a new
+// message.
+func (a *Adapter) post(ctx context.Context, chat, text string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) (string, error) {
 	if d := deferredFrom(ctx, chat); d != nil && d.claim() {
-		id, err := a.fillDeferred(ctx, d, text, comps)
+		id, err := a.fillDeferred(ctx, d, text, embeds, comps)
 		if err == nil {
 			return id, nil
 		}
 		// An expired token or a lost response: the message still goes out.
 		a.log.Info("discord: could not fill the deferred response, posting instead", "chat", chat, "err", err)
 	}
-	return a.postMessage(ctx, chat, outMessage{text: text, comps: comps})
+	return a.postMessage(ctx, chat, outMessage{text: text, embeds: embeds, comps: comps})
 }
 
-// outMessage is a message to create: its text, buttons and files.
+// outMessage is a message to create: its text, embeds, buttons and
+// files.
 type outMessage struct {
-	text  string
-	comps []discordgo.MessageComponent
-	files []bot.File
+	text   string
+	embeds []*discordgo.MessageEmbed
+	comps  []discordgo.MessageComponent
+	files  []bot.File
 }
 
 // send is the message as discordgo sends it; each try gets readers of
 // its own, so a retried upload carries the files whole again.
 func (o outMessage) send() *discordgo.MessageSend {
-	return &discordgo.MessageSend{Content: o.text, Components: o.comps, Files: discordFiles(o.files), AllowedMentions: noMentions()}
+	return &discordgo.MessageSend{Content: o.text, Embeds: o.embeds, Components: o.comps, Files: discordFiles(o.files), AllowedMentions: noMentions()}
 }
 
 func discordFiles(files []bot.File) []*discordgo.File {

@@ -106,9 +106,15 @@ func telegramWebhook(d *deps, log *slog.Logger, tg *telegram.Adapter, hook *url.
 }
 
 // discordGateway keeps the gateway session on the one replica holding
-// "discord:<application id>": Discord allows one session per shard.
+// "discord:<application id>": Discord allows one session per shard. The
+// same replica keeps the server's scheduled events in step with the
+// agenda (see syncEvents).
 func (g *globals) discordGateway(d *deps, log *slog.Logger, dc *discord.Adapter, token string) (service, error) {
 	cfg, err := g.leaderConfig(d, log, "discord:"+discordApp(token))
+	if err != nil {
+		return service{}, err
+	}
+	guild, kinds, events, err := g.eventSettings()
 	if err != nil {
 		return service{}, err
 	}
@@ -116,6 +122,14 @@ func (g *globals) discordGateway(d *deps, log *slog.Logger, dc *discord.Adapter,
 		return leader.Run(ctx, d.store, cfg, func(ctx context.Context) error {
 			d.metrics.SetLeader(string(bot.Discord), true)
 			defer d.metrics.SetLeader(string(bot.Discord), false)
+			if events {
+				// The leader alone writes the server's events: replicas
+				// syncing side by side would make each one twice.
+				sctx, stop := context.WithCancel(ctx)
+				done := make(chan struct{})
+				defer func() { stop(); <-done }()
+				go func() { defer close(done); syncEvents(sctx, d, log, dc, guild, kinds) }()
+			}
 			return dc.Run(ctx, d.bot)
 		})
 	}}, nil

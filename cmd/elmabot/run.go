@@ -46,6 +46,9 @@ func runBot(ctx context.Context, g *globals, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	if _, _, _, err := g.eventSettings(); err != nil {
+		return err // before connecting anywhere
+	}
 	d, err := g.wire(ctx, log, false)
 	if err != nil {
 		return err

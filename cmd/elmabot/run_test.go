@@ -253,8 +253,8 @@ func TestRunServesTelegramAndDiscordAsOnePerson(t *testing.T) {
 	}
 	dc.PushDM("5005", "/progress")
 	msgs = dc.AwaitMessages(dm, 2)
-	if !strings.Contains(msgs[1].Content, "Your total: 0 points.") {
-		t.Fatalf("Discord /progress %q", msgs[1].Content)
+	if len(msgs[1].Embeds) != 1 || !strings.Contains(msgs[1].Embeds[0].Description, "Your total: 0 points.") {
+		t.Fatalf("Discord /progress %q %+v, want an embed with the total", msgs[1].Content, msgs[1].Embeds)
 	}
 	st := store.New(srv.Client(), store.WithPrefix(store.DefaultPrefix))
 	p, err := st.ParticipantByAccount(context.Background(), "discord", "5005")

@@ -31,6 +31,9 @@ type deps struct {
 	memory  bool // storage is an in-process Redis: nothing survives exit
 	runner  *schedule.Runner
 	closers []func() error
+	// courseChanged tells, once per reload, whoever keeps something in
+	// step with the course (the Discord scheduled events).
+	courseChanged chan struct{}
 }
 
 // Close releases what wire opened, last opened first.
@@ -50,7 +53,7 @@ func (g *globals) wire(ctx context.Context, log *slog.Logger, allowMemory bool) 
 	if err := storageCodes(c); err != nil {
 		return nil, err
 	}
-	d := &deps{course: c, log: log, metrics: metrics.New()}
+	d := &deps{course: c, log: log, metrics: metrics.New(), courseChanged: make(chan struct{}, 1)}
 	if d.clock, err = g.clock(c); err != nil {
 		return nil, err
 	}
@@ -161,6 +164,10 @@ func (d *deps) reload(g *globals) error {
 	}
 	d.bot.SetCourse(c)
 	d.course = c
+	select {
+	case d.courseChanged <- struct{}{}:
+	default: // one pending signal says it all
+	}
 	if d.runner != nil {
 		return d.runner.Load(plan(c))
 	}

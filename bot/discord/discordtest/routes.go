@@ -47,6 +47,9 @@ func (s *Server) serve(w http.ResponseWriter, req Request) {
 		"DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}":
 		s.memberRole(w, req)
 	default:
+		if s.serveEvents(w, req) {
+			return
+		}
 		s.t.Errorf("discordtest: %s is in Discord's API but not in this fake", req.Route)
 		writeError(w, http.StatusNotImplemented, 0, "not implemented by discordtest")
 	}
@@ -414,6 +417,11 @@ func (m *Message) set(obj map[string]any) {
 		m.components = rows
 		m.Rows = decodeRows(list)
 	}
+	if embeds, ok := obj["embeds"]; ok {
+		list, _ := embeds.([]any)
+		m.embeds = embeds
+		m.Embeds = decodeEmbeds(list)
+	}
 	m.Edits++
 }
 
@@ -421,6 +429,10 @@ func (m *Message) api() apiMessage {
 	comps := m.components
 	if comps == nil {
 		comps = []any{}
+	}
+	embeds, _ := m.embeds.([]any)
+	if embeds == nil {
+		embeds = []any{}
 	}
 	return apiMessage{
 		ID:          m.ID,
@@ -430,7 +442,7 @@ func (m *Message) api() apiMessage {
 		Timestamp:   m.At.UTC().Format(time.RFC3339Nano),
 		Mentions:    []apiUser{},
 		Components:  comps,
-		Embeds:      []any{},
+		Embeds:      embeds,
 		Attachments: m.attachments(),
 	}
 }

@@ -88,6 +88,7 @@ type Server struct {
 	commands     []Command
 	guildCmds    map[string][]Command // each guild's own commands, by guild id
 	roles        map[string][]string  // a member's roles in the guild, by user id
+	events       []*ScheduledEvent    // the test guild's scheduled events
 	gw           gateway
 	limits       *limiter // nil until EnforceRateLimits
 	rates        RateStats
@@ -342,9 +343,9 @@ func (s *Server) id() string {
 }
 
 // discordRules checks what Discord enforces beyond the description:
-// a bot's message holds at most 2000 characters and 5 action rows, and
-// the custom_ids of one message differ; a message has text, components
-// or files.
+// a bot's message holds at most 2000 characters and 5 action rows, the
+// custom_ids of one message differ, its embeds keep their limits, and it
+// has text, components, embeds or files.
 func discordRules(route Route, body any, files int) []string {
 	obj, ok := body.(map[string]any)
 	if !ok {
@@ -370,7 +371,9 @@ func discordRules(route Route, body any, files int) []string {
 			seen[btn.CustomID] = true
 		}
 	}
-	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 && files == 0 {
+	embeds, _ := obj["embeds"].([]any)
+	problems = append(problems, embedRules(route, embeds)...)
+	if route.String() == "POST /channels/{channel_id}/messages" && strings.TrimSpace(str(obj["content"])) == "" && len(rows) == 0 && len(embeds) == 0 && files == 0 {
 		problems = append(problems, fmt.Sprintf("%s: an empty message (Discord answers 50006)", route))
 	}
 	return problems
@@ -379,4 +382,29 @@ func discordRules(route Route, body any, files int) []string {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// maxEmbedTotal is what the embeds of one message may hold in titles,
+// descriptions, field names and values, and footers together.
+const maxEmbedTotal = 6000
+
+// embedRules checks what the description cannot say of embeds: their
+// characters together stay within 6000, and a field has a name and a
+// value that are not blank.
+func embedRules(route Route, embeds []any) []string {
+	var problems []string
+	total := 0
+	for i, e := range decodeEmbeds(embeds) {
+		total += len([]rune(e.Title)) + len([]rune(e.Description)) + len([]rune(e.Footer))
+		for j, f := range e.Fields {
+			total += len([]rune(f.Name)) + len([]rune(f.Value))
+			if strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.Value) == "" {
+				problems = append(problems, fmt.Sprintf("%s: embeds[%d].fields[%d] has a blank name or value", route, i, j))
+			}
+		}
+	}
+	if total > maxEmbedTotal {
+		problems = append(problems, fmt.Sprintf("%s: embeds of %d characters, at most %d in one message", route, total, maxEmbedTotal))
+	}
+	return problems
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/elmabot/elmabot/bot/internal/specs"
@@ -356,6 +357,11 @@ func (s *Spec) checkString(sc map[string]any, v, at string) []string {
 	}
 	if limit, ok := intKeyword(sc, "minLength"); ok && n < limit {
 		problems = append(problems, fmt.Sprintf("%s: %d characters, at least %d needed", at, n, limit))
+	}
+	if sc["format"] == "date-time" {
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %q is not a date-time (RFC 3339)", at, v))
+		}
 	}
 	if p, ok := sc["pattern"].(string); ok {
 		re, err := s.pattern(p)

@@ -65,6 +65,12 @@ func button(fields string) string {
 	return `{"content":"hi","components":[{"type":1,"components":[{"type":2,` + fields + `}]}]}`
 }
 
+// externalEvent is a scheduled event's body as the bot sends it.
+func externalEvent(start, location string) string {
+	return `{"name":"Plenary","description":"Week 2","scheduled_start_time":` + start + `,"scheduled_end_time":"2022-10-24T15:00:00Z",` +
+		`"privacy_level":2,"entity_type":3,"channel_id":null,"entity_metadata":{"location":` + location + `}}`
+}
+
 func TestCheckRequestAcceptsWhatDiscordTakes(t *testing.T) {
 	s := testSpec(t)
 	valid := []struct{ method, path, query, body string }{
@@ -75,6 +81,10 @@ func TestCheckRequestAcceptsWhatDiscordTakes(t *testing.T) {
 		{"POST", "/webhooks/1/tok", "wait=true", `{"content":"hi"}`},
 		{"PUT", "/applications/1/commands", "", `[{"name":"quiz","type":1,"description":"Take a quiz","description_localizations":{"es-ES":"Hacer"},"contexts":[1],"integration_types":[0],"options":[{"type":3,"name":"args","description":"Rest","required":false}]}]`},
 		{"GET", "/gateway", "", ``},
+		{"POST", "/guilds/1/scheduled-events", "", externalEvent(`"2022-10-24T13:00:00Z"`, `"eCampus"`)},
+		{"PATCH", "/guilds/1/scheduled-events/2", "", externalEvent(`"2022-10-24T13:00:00Z"`, `"eCampus"`)},
+		{"GET", "/guilds/1/scheduled-events", "", ``},
+		{"DELETE", "/guilds/1/scheduled-events/2", "", ``},
 	}
 	for _, v := range valid {
 		if problems := check(t, s, v.method, v.path, v.query, v.body); len(problems) > 0 {
@@ -102,6 +112,9 @@ func TestCheckRequestCatchesViolations(t *testing.T) {
 		{"no such callback", "POST", "/interactions/1/tok/callback", "", `{"type":99}`, "fits none"},
 		{"body where none goes", "GET", "/gateway", "", `{"a":1}`, "takes none"},
 		{"missing body", "POST", "/channels/1/messages", "", ``, "request body missing"},
+		{"event start not a date-time", "POST", "/guilds/1/scheduled-events", "", externalEvent(`"Mon 24 Oct 15:00"`, `"eCampus"`), "not a date-time"},
+		{"event location too long", "POST", "/guilds/1/scheduled-events", "", externalEvent(`"2022-10-24T13:00:00Z"`, `"`+strings.Repeat("x", 101)+`"`), "at most 100"},
+		{"event in a voice channel's shape", "POST", "/guilds/1/scheduled-events", "", `{"name":"x","scheduled_start_time":"2022-10-24T13:00:00Z","privacy_level":2,"entity_type":3}`, "fits none"},
 		{"command option with extras", "PUT", "/applications/1/commands", "", `[{"name":"quiz","description":"x","options":[{"type":3,"name":"args","description":"x","channel_types":null}]}]`, "fits none"},
 	}
 	for _, c := range invalid {

@@ -25,6 +25,7 @@ type Message struct {
 	ChannelID string
 	Content   string
 	Rows      [][]Button // the action rows under it
+	Embeds    []Embed
 	// Via says how the message came: "channel" (POST channel messages),
 	// "callback" (an interaction answered with a message), "original"
 	// (a deferred interaction response, edited in), "followup".
@@ -39,6 +40,41 @@ type Message struct {
 	At      time.Time
 
 	components any // as the bot sent them, for echoing back
+	embeds     any
+}
+
+// Embed is one embed of a message.
+type Embed struct {
+	Title       string
+	Description string
+	Fields      []EmbedField
+	Footer      string
+}
+
+// EmbedField is one field of an embed.
+type EmbedField struct {
+	Name, Value string
+	Inline      bool
+}
+
+// decodeEmbeds reads embeds from a decoded embeds list.
+func decodeEmbeds(list []any) []Embed {
+	var out []Embed
+	for _, e := range list {
+		obj, _ := e.(map[string]any)
+		em := Embed{Title: str(obj["title"]), Description: str(obj["description"])}
+		if f, ok := obj["footer"].(map[string]any); ok {
+			em.Footer = str(f["text"])
+		}
+		fields, _ := obj["fields"].([]any)
+		for _, f := range fields {
+			fo, _ := f.(map[string]any)
+			inline, _ := fo["inline"].(bool)
+			em.Fields = append(em.Fields, EmbedField{Name: str(fo["name"]), Value: str(fo["value"]), Inline: inline})
+		}
+		out = append(out, em)
+	}
+	return out
 }
 
 // Button is one button of a message.
