@@ -399,6 +399,9 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	}
 	p := w.start()
 	w.api.Await("setMyCommands", 3)
+	// Held back until all ten are queued, so that they come in one
+	// batch, none of it confirmed by a later call.
+	w.api.FailAlways("getUpdates", http.StatusBadGateway)
 	last := 0
 	for i, c := range chats {
 		if i%2 == 0 {
@@ -410,8 +413,8 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	// Once the bot has fetched the updates, Telegram stops answering
 	// getUpdates: the bot handles them but cannot confirm them, as when
 	// it dies between the two.
+	w.api.FailAfterDelivering(last, "getUpdates", http.StatusBadGateway)
 	w.await("the updates to be fetched", 30*time.Second, func() bool { return w.api.Deliveries(last) > 0 })
-	w.api.FailAlways("getUpdates", http.StatusBadGateway)
 	w.await("every answer", 30*time.Second, func() bool {
 		for _, c := range chats {
 			if len(w.api.Outgoing(c)) == 0 {
