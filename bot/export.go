@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/elmabot/elmabot/gradebook"
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/store"
 )
 

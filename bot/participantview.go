@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/elmabot/elmabot/gradebook"
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )

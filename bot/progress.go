@@ -3,7 +3,7 @@ package bot
 import (
 	"strings"
 
-	"github.com/elmabot/elmabot/gradebook"
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
 )

@@ -13,11 +13,11 @@ import (
 // beside it: the participant never set a zone, and one who did is not
 // given the bot's conversion (the client knows better).
 func TestDiscordReminderUsesTimestampMarkup(t *testing.T) {
-	r := newCourseRig(t, "2022-10-25T15:45")
+	r := newCourseRig(t, "2022-10-24T14:45")
 	const luis = "2000000000000000011"
 	r.join(ana, locales.EN, "")
 	r.join(luis, locales.ES, "America/Bogota")
-	s := r.send("rem:w2-skills-1:15m0s:20221025T1400Z") // Tue 25 Oct 16:00-17:30 Turin
+	s := r.send("rem:w2-plenary:15m0s:20221024T1300Z") // Mon 24 Oct 15:00-17:00 Turin
 	stats, err := r.core.DeliverStats(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
@@ -25,15 +25,15 @@ func TestDiscordReminderUsesTimestampMarkup(t *testing.T) {
 	if stats.Sent != 2 {
 		t.Fatalf("wave %+v, want 2 sent", stats)
 	}
-	start, end := "1666706400", "1666711800" // 14:00 and 15:30 UTC
+	start, end := "1666616400", "1666623600" // 13:00 and 15:00 UTC
 	en := r.srv.AwaitMessages(r.srv.DMChannel(ana), 1)[0].Content
 	mustHave(t, en, "Reminder: this session starts <t:"+start+":R>.",
 		"<t:"+start+":F>–<t:"+end+":t> your time (<t:"+start+":R>)",
-		"Tue 25 Oct, 16:00–17:30 Turin time", "Skills dimension of labour migration")
+		"Mon 24 Oct, 15:00–17:00 Turin time", "Global and regional labour migration trends")
 	es := r.srv.AwaitMessages(r.srv.DMChannel(luis), 1)[0].Content
 	mustHave(t, es, "Recordatorio: esta sesión empieza <t:"+start+":R>.",
-		"<t:"+start+":F>–<t:"+end+":t> en su hora", "mar 25 oct, 16:00–17:30 hora de Turín")
-	if strings.Contains(es, "09:00") || strings.Contains(es, "America/Bogota") {
+		"<t:"+start+":F>–<t:"+end+":t> en su hora", "lun 24 oct, 15:00–17:00 hora de Turín")
+	if strings.Contains(es, "08:00") || strings.Contains(es, "America/Bogota") {
 		t.Errorf("the Discord reminder converts to the set zone itself:\n%s", es)
 	}
 	allValid(t, r.srv)

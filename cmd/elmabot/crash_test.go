@@ -186,8 +186,9 @@ func TestKilledMidBroadcastEveryoneGetsItOnce(t *testing.T) {
 	first := w.start()
 	w.beginBroadcast(chats)
 	first.kill()
+	wire := w.onTheWire(w.reached(chats))
 	w.start()
-	w.checkBroadcast(chats)
+	w.checkBroadcast(chats, wire)
 }
 
 // TestReplicaFinishesAWaveWhenTheOtherIsKilled: two processes share one
@@ -199,7 +200,10 @@ func TestReplicaFinishesAWaveWhenTheOtherIsKilled(t *testing.T) {
 	w.beginBroadcast(chats)
 	w.start()
 	a.kill()
-	w.checkBroadcast(chats)
+	// Read while the other still sends, the count also takes in its
+	// sends in flight: an upper bound of what the kill can repeat.
+	wire := w.onTheWire(w.reached(chats))
+	w.checkBroadcast(chats, wire)
 }
 
 const broadcaster = 7000
@@ -216,6 +220,32 @@ func newBroadcastWorld(t *testing.T) (*world, []int64) {
 		w.joinWith(chats[len(chats)-1], locales.Lang([]string{"en", "es"}[i%2]), false)
 	}
 	return w, chats
+}
+
+// onTheWire is how many of the announcement's sends the platform
+// received but the bot had not recorded (sent, unreachable or failed)
+// when it was killed: the sends in flight, which the restarted bot may
+// repeat, as it cannot know they arrived. It is read after the kill,
+// while no other process sends, so reached counts what the platform got.
+func (w *world) onTheWire(reached int) int {
+	w.t.Helper()
+	ctx := context.Background()
+	waves, err := w.store.WatchedWaves(ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for item := range waves {
+		if !strings.HasPrefix(item, "bc:") {
+			continue
+		}
+		c, err := w.store.WaveCounts(ctx, item)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		return reached - (c.Sent + c.Unreachable + c.Failed)
+	}
+	w.t.Fatal("no announcement wave under way")
+	return 0
 }
 
 // announced is how many times chat got the announcement.
@@ -241,9 +271,9 @@ func (w *world) beginBroadcast(chats []int64) {
 }
 
 // checkBroadcast waits for the wave to reach everyone and checks that it
-// reached nobody twice (but for the message in flight at the kill) and
+// reached nobody twice but for the sends on the wire at the kill, and
 // that the coordinator got one true report.
-func (w *world) checkBroadcast(chats []int64) {
+func (w *world) checkBroadcast(chats []int64, wire int) {
 	w.t.Helper()
 	cut := w.reached(chats)
 	if cut == len(chats) {
@@ -256,8 +286,8 @@ func (w *world) checkBroadcast(chats []int64) {
 	for _, c := range chats {
 		dups += w.announced(c) - 1
 	}
-	if dups > 1 {
-		w.t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
+	if dups > wire {
+		w.t.Errorf("%d repeated announcements after one kill, want at most the %d on the wire", dups, wire)
 	}
 	if n := w.count(broadcaster, "Announcement finished"); n != 1 {
 		w.t.Errorf("%d reports, want 1", n)
@@ -266,7 +296,7 @@ func (w *world) checkBroadcast(chats []int64) {
 	if last := out[len(out)-1].Text; !strings.Contains(last, "delivered to 232, unreachable 0") || !strings.Contains(last, "failed 0") {
 		w.t.Errorf("report %q, want all 232 delivered", last)
 	}
-	w.t.Logf("%d of %d reached before the kill; %d repeated; %d sends refused with 429", cut, len(chats), dups, w.api.RateViolations())
+	w.t.Logf("%d of %d reached before the kill, %d of them on the wire; %d repeated; %d sends refused with 429", cut, len(chats), wire, dups, w.api.RateViolations())
 }
 
 // TestKilledMidQuizNobodyIsStranded: twelve people answer a question and
@@ -369,6 +399,9 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	}
 	p := w.start()
 	w.api.Await("setMyCommands", 3)
+	// Held back until all ten are queued, so that they come in one
+	// batch, none of it confirmed by a later call.
+	w.api.FailAlways("getUpdates", http.StatusBadGateway)
 	last := 0
 	for i, c := range chats {
 		if i%2 == 0 {
@@ -380,8 +413,8 @@ func TestKilledAfterHandlingEffectsHappenOnce(t *testing.T) {
 	// Once the bot has fetched the updates, Telegram stops answering
 	// getUpdates: the bot handles them but cannot confirm them, as when
 	// it dies between the two.
+	w.api.FailAfterDelivering(last, "getUpdates", http.StatusBadGateway)
 	w.await("the updates to be fetched", 30*time.Second, func() bool { return w.api.Deliveries(last) > 0 })
-	w.api.FailAlways("getUpdates", http.StatusBadGateway)
 	w.await("every answer", 30*time.Second, func() bool {
 		for _, c := range chats {
 			if len(w.api.Outgoing(c)) == 0 {
@@ -481,6 +514,7 @@ func TestKilledMidDiscordBroadcastEveryoneGetsItOnce(t *testing.T) {
 	if cut == len(users) {
 		t.Fatal("the wave was over before the kill; the test needs it cut short")
 	}
+	wire := w.onTheWire(cut)
 	w.start()
 	w.await("everyone", 60*time.Second, func() bool { return reached() == len(users) })
 	report := func() string {
@@ -497,8 +531,8 @@ func TestKilledMidDiscordBroadcastEveryoneGetsItOnce(t *testing.T) {
 	for _, u := range users {
 		dups += got(u) - 1
 	}
-	if dups > 1 {
-		t.Errorf("%d repeated announcements after one kill, want at most the one in flight", dups)
+	if dups > wire {
+		t.Errorf("%d repeated announcements after one kill, want at most the %d on the wire", dups, wire)
 	}
 	if r := report(); !strings.Contains(r, "delivered to 232, unreachable 0") || !strings.Contains(r, "failed 0") {
 		t.Errorf("report %q, want all 232 delivered", r)
@@ -507,5 +541,5 @@ func TestKilledMidDiscordBroadcastEveryoneGetsItOnce(t *testing.T) {
 	if st.Limited*100 > st.Requests {
 		t.Errorf("%d of %d requests answered 429, want under 1%%", st.Limited, st.Requests)
 	}
-	t.Logf("%d of %d reached before the kill; %d repeated; %d of %d requests answered 429", cut, len(users), dups, st.Limited, st.Requests)
+	t.Logf("%d of %d reached before the kill, %d of them on the wire; %d repeated; %d of %d requests answered 429", cut, len(users), wire, dups, st.Limited, st.Requests)
 }

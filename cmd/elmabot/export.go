@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )

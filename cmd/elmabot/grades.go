@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/schedule"

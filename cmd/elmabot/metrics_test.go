@@ -11,8 +11,8 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/elmabot/elmabot/bot/metrics/metricstest"
 	"github.com/elmabot/elmabot/bot/telegram/telegramtest"
-	"github.com/elmabot/elmabot/metrics/metricstest"
 	"github.com/elmabot/elmabot/store/storetest"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/discord"
+	"github.com/elmabot/elmabot/bot/leader"
 	"github.com/elmabot/elmabot/bot/telegram"
-	"github.com/elmabot/elmabot/leader"
 )
 
 // service is one stream of platform events a replica takes in.

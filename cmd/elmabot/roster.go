@@ -12,8 +12,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/bot/telegram"
-	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/elmabot/elmabot/gradebook"
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/store"
 )

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/elmabot/elmabot/metrics"
+	"github.com/elmabot/elmabot/bot/metrics"
 )
 
 // defaultHTTP is where /healthz, /readyz and /metrics are served when

@@ -12,9 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/metrics"
 	"github.com/elmabot/elmabot/course"
 	"github.com/elmabot/elmabot/locales"
-	"github.com/elmabot/elmabot/metrics"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )

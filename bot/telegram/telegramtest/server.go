@@ -48,17 +48,20 @@ type Server struct {
 	closed chan struct{}
 	close  sync.Once
 
-	mu          sync.Mutex
-	record      bool
-	requests    []Request
-	counts      map[string]int
-	changed     chan struct{} // closed and replaced whenever something happens
-	queue       []queued
-	nextUpdate  int
-	deliveries  map[int]int
-	confirmed   int
-	failNext    map[string][]failure
-	failAlways  map[string]failure
+	mu         sync.Mutex
+	record     bool
+	requests   []Request
+	counts     map[string]int
+	changed    chan struct{} // closed and replaced whenever something happens
+	queue      []queued
+	nextUpdate int
+	deliveries map[int]int
+	confirmed  int
+	failNext   map[string][]failure
+	failAlways map[string]failure
+	// failAfter fails a method once an update was delivered (see
+	// FailAfterDelivering).
+	failAfter   map[string]failAfter
 	blocked     map[int64]bool
 	names       map[int64][2]string
 	nextMessage int
@@ -78,6 +81,11 @@ type Server struct {
 type queued struct {
 	id   int
 	body json.RawMessage
+}
+
+type failAfter struct {
+	update int
+	failure
 }
 
 type failure struct {
@@ -107,6 +115,7 @@ func NewServer(t testing.TB, clock clockwork.Clock) *Server {
 		deliveries: map[int]int{},
 		failNext:   map[string][]failure{},
 		failAlways: map[string]failure{},
+		failAfter:  map[string]failAfter{},
 		blocked:    map[int64]bool{},
 		names:      map[int64][2]string{},
 		polls:      map[string]*Poll{},
@@ -325,11 +334,25 @@ func (s *Server) FailAlways(method string, status int) {
 	s.failAlways[method] = failure{status: status}
 }
 
-// Heal ends FailAlways and drops queued failures for method.
+// FailAfterDelivering makes every call of method fail with status from
+// the first call after update was delivered, until Heal: the bot gets the
+// update and can never confirm it, as when it dies between the two, with
+// no window in which a quick bot confirms it first. It ends FailAlways
+// for method.
+func (s *Server) FailAfterDelivering(update int, method string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.failAlways, method)
+	s.failAfter[method] = failAfter{update: update, failure: failure{status: status}}
+}
+
+// Heal ends FailAlways and FailAfterDelivering and drops queued failures
+// for method.
 func (s *Server) Heal(method string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.failAlways, method)
+	delete(s.failAfter, method)
 	delete(s.failNext, method)
 }
 
@@ -347,6 +370,9 @@ func (s *Server) takeFailure(method string) (failure, bool) {
 	if q := s.failNext[method]; len(q) > 0 {
 		s.failNext[method] = q[1:]
 		return q[0], true
+	}
+	if fa, ok := s.failAfter[method]; ok && s.deliveries[fa.update] > 0 {
+		return fa.failure, true
 	}
 	f, ok := s.failAlways[method]
 	return f, ok

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/elmabot/elmabot/metrics"
-	"github.com/elmabot/elmabot/metrics/metricstest"
+	"github.com/elmabot/elmabot/bot/metrics"
+	"github.com/elmabot/elmabot/bot/metrics/metricstest"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/elmabot/elmabot/leader"
+	"github.com/elmabot/elmabot/bot/leader"
 	"github.com/elmabot/elmabot/store"
 	"github.com/elmabot/elmabot/store/storetest"
 )

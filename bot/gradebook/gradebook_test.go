@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elmabot/elmabot/bot/gradebook"
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/gradebook"
 	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/quiz"
 	"github.com/elmabot/elmabot/store"
