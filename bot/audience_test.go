@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,27 +14,13 @@ import (
 	"github.com/elmabot/elmabot/store"
 )
 
-// chatLog is a platform that takes every message and keeps it by chat:
-// the Discord of these tests, beside the fake Telegram.
-type chatLog struct {
-	platform bot.Platform
-	mu       sync.Mutex
-	got      map[string][]string
-}
-
-func (r *chatLog) Platform() bot.Platform { return r.platform }
-
-func (r *chatLog) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got[rep.ChatID] = append(r.got[rep.ChatID], rep.Text)
-	return bot.Sent{MessageID: fmt.Sprint(len(r.got[rep.ChatID]))}, nil
-}
-
-func (r *chatLog) texts(chat string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return strings.Join(r.got[chat], "\n")
+// texts is everything chat received, in order.
+func (r *recorder) texts(chat string) string {
+	var out []string
+	for _, m := range r.of(chat) {
+		out = append(out, m.text)
+	}
+	return strings.Join(out, "\n")
 }
 
 // member is a participant of the audience tests.
@@ -114,13 +99,13 @@ func (s *staff) waitCount(chat int64, text string, want int) {
 // unless the audience names a platform.
 type audienceCourse struct {
 	*staff
-	discord                   *chatLog
+	discord                   *recorder
 	ana, luis, bea, dave, eve int64
 }
 
 func newAudienceCourse(t *testing.T) *audienceCourse {
 	s := newStaff(t, "2022-10-29T10:00")
-	c := &audienceCourse{staff: s, discord: &chatLog{platform: bot.Discord, got: map[string][]string{}}, ana: 9601, luis: 9602, bea: 9603, dave: 9604, eve: 9605}
+	c := &audienceCourse{staff: s, discord: &recorder{clock: s.clock, platform: bot.Discord, got: map[string][]received{}}, ana: 9601, luis: 9602, bea: 9603, dave: 9604, eve: 9605}
 	s.r.bot.Register(c.discord)
 	s.enrolMember(member{chat: c.ana, lang: locales.EN, telegram: true})
 	luis := s.enrolMember(member{chat: c.luis, lang: locales.ES, cohort: "SAMM", electives: []string{"skills"}, telegram: true})

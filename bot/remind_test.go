@@ -17,12 +17,13 @@ import (
 	"github.com/elmabot/elmabot/schedule"
 )
 
-// recorder is a Telegram stand-in that notes what each chat was sent and
-// when, on the fleet's fake clock.
+// recorder is a Telegram stand-in (or another platform's, given one)
+// that notes what each chat was sent and when, on the fleet's fake clock.
 type recorder struct {
-	clock clockwork.Clock
-	mu    sync.Mutex
-	got   map[string][]received
+	clock    clockwork.Clock
+	platform bot.Platform // "": Telegram
+	mu       sync.Mutex
+	got      map[string][]received
 }
 
 type received struct {
@@ -34,7 +35,12 @@ func newRecorder(c clockwork.Clock) *recorder {
 	return &recorder{clock: c, got: map[string][]received{}}
 }
 
-func (r *recorder) Platform() bot.Platform { return bot.Telegram }
+func (r *recorder) Platform() bot.Platform {
+	if r.platform != "" {
+		return r.platform
+	}
+	return bot.Telegram
+}
 
 func (r *recorder) Send(_ context.Context, rep bot.Reply) (bot.Sent, error) {
 	r.mu.Lock()
