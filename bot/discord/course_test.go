@@ -34,23 +34,11 @@ func newCourseRig(t *testing.T, now string) *courseRig {
 	clock := clockwork.NewFakeClockAt(fakeclock.Turin(t, now))
 	rd := storetest.Start(t)
 	st := store.New(rd.Client(), store.WithPrefix(rd.Prefix))
-	c, err := course.LoadBuiltin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, err := bot.New(bot.Config{Course: c, Store: st, Catalog: cat, Clock: clock, Secret: []byte("discord course test secret")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = core.Close() })
+	core := newCore(t, clock, st)
 	srv := discordtest.NewServer(t, clock)
 	a := newAdapter(t, srv, clock)
 	core.Register(a)
-	return &courseRig{t: t, clock: clock, store: st, course: c, core: core, srv: srv, a: a}
+	return &courseRig{t: t, clock: clock, store: st, course: core.Course(), core: core, srv: srv, a: a}
 }
 
 // join registers a participant whose one account is a Discord DM.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -33,15 +31,8 @@ func TestRunKeepsScheduledEventsInStep(t *testing.T) {
 		"ELMA_DISCORD_GUILD": discordtest.GuildID, "ELMA_DISCORD_EVENT_KINDS": "plenary",
 		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length", "ELMA_HTTP": freeAddr(t), "ELMA_COURSE": dir,
 	}
-	reload := make(chan struct{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &syncBuffer{}
-	done := make(chan int)
-	go func() {
-		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }, Reload: reload}
-		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
-	}()
+	r := startReloadable(t, env, "2022-10-21T17:00")
+	reload, logs := r.reload, r.logs
 	defer func() {
 		if t.Failed() {
 			t.Log(logs.String())
@@ -61,15 +52,7 @@ func TestRunKeepsScheduledEventsInStep(t *testing.T) {
 	if body["scheduled_start_time"] != "2022-10-24T13:30:00Z" {
 		t.Errorf("the moved plenary was sent %v, want it at 13:30 UTC", body["scheduled_start_time"])
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("run exited %d", code)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop")
-	}
+	r.stop()
 	if n := dc.Count("POST /guilds/{guild_id}/scheduled-events"); n != 6 {
 		t.Errorf("%d events created in all, want 6", n)
 	}

@@ -124,15 +124,8 @@ func TestRunReloadsTheCourse(t *testing.T) {
 		"REDIS_URL": srv.URL, "ELMA_SECRET": "a secret of sufficient length",
 		"ELMA_HTTP": freeAddr(t), "ELMA_COURSE": dir,
 	}
-	reload := make(chan struct{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &syncBuffer{}
-	done := make(chan int)
-	go func() {
-		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }, Reload: reload}
-		done <- Main(ctx, []string{"--now", "2022-10-21T17:00", "run"}, e)
-	}()
+	r := startReloadable(t, env, "2022-10-21T17:00")
+	reload, logs := r.reload, r.logs
 	api.PushMessage(7, "/register Ana Lima", "en")
 	awaitOutgoing(t, api, 7, "You are registered")
 
@@ -155,9 +148,43 @@ func TestRunReloadsTheCourse(t *testing.T) {
 	if got := awaitOutgoing(t, api, 7, "What I can do"); !strings.Contains(got, "What I can do") {
 		t.Fatalf("the bot stopped answering after a broken reload:\n%s", got)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("run exited %d", code)
+	r.stop()
+}
+
+// reloadable is `elmabot run` in-process, with a reload channel (the
+// SIGHUP of a real process) and its logs.
+type reloadable struct {
+	t      *testing.T
+	reload chan struct{}
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan int
+}
+
+// startReloadable runs the bot with env at the course instant now until
+// stop, or the test's end.
+func startReloadable(t *testing.T, env map[string]string, now string) *reloadable {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &reloadable{t: t, reload: make(chan struct{}), logs: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	t.Cleanup(cancel)
+	go func() {
+		e := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: r.logs, Getenv: func(k string) string { return env[k] }, Reload: r.reload}
+		r.done <- Main(ctx, []string{"--now", now, "run"}, e)
+	}()
+	return r
+}
+
+// stop ends the run and checks it exits cleanly.
+func (r *reloadable) stop() {
+	r.t.Helper()
+	r.cancel()
+	select {
+	case code := <-r.done:
+		if code != 0 {
+			r.t.Errorf("run exited %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		r.t.Fatal("run did not stop")
 	}
 }
 
