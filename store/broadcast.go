@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/elmabot/elmabot/locales"
 )
 
@@ -81,16 +79,9 @@ func (s *Store) SaveBroadcast(ctx context.Context, b Broadcast) (string, error) 
 
 // Broadcast returns a draft announcement, or ErrNotFound once expired.
 func (s *Store) Broadcast(ctx context.Context, id string) (Broadcast, error) {
-	raw, err := s.client.Get(ctx, s.broadcastKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return Broadcast{}, fmt.Errorf("store: broadcast %q: %w", id, ErrNotFound)
-	}
+	j, err := readJSON[broadcastJSON](ctx, s, s.client.Get(ctx, s.broadcastKey(id)), fmt.Sprintf("broadcast %q", id))
 	if err != nil {
-		return Broadcast{}, s.fail(ctx, "read broadcast", err)
-	}
-	var j broadcastJSON
-	if err := json.Unmarshal(raw, &j); err != nil {
-		return Broadcast{}, fmt.Errorf("store: malformed broadcast %q: %w", id, err)
+		return Broadcast{}, err
 	}
 	b := Broadcast{ID: id, Text: locales.Text{EN: j.EN, ES: j.ES}, By: j.By, At: time.UnixMilli(j.At).UTC(), Audience: j.Audience, Report: string(j.Report), Reminder: j.Reminder}
 	if j.Due != 0 {

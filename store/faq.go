@@ -5,11 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // An FAQ answer carries an "Ask a person" button. Button data is short
@@ -66,16 +63,9 @@ func (s *Store) StashedQuestion(ctx context.Context, id string) (StashedQuestion
 	if !validStashID(id) {
 		return StashedQuestion{}, fmt.Errorf("store: stashed question %q: %w", id, ErrNotFound)
 	}
-	raw, err := s.client.Get(ctx, s.stashKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return StashedQuestion{}, fmt.Errorf("store: stashed question %q: %w", id, ErrNotFound)
-	}
+	j, err := readJSON[stashJSON](ctx, s, s.client.Get(ctx, s.stashKey(id)), fmt.Sprintf("stashed question %q", id))
 	if err != nil {
-		return StashedQuestion{}, s.fail(ctx, "read stashed question", err)
-	}
-	var j stashJSON
-	if err := json.Unmarshal(raw, &j); err != nil {
-		return StashedQuestion{}, fmt.Errorf("store: malformed stashed question %q: %w", id, err)
+		return StashedQuestion{}, err
 	}
 	return StashedQuestion(j), nil
 }

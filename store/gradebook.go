@@ -197,16 +197,9 @@ func (s *Store) SavePendingGrade(ctx context.Context, g PendingGrade, ttl time.D
 // step: of two presses of the same button, one gets it, the other
 // ErrNotFound, as does a token that expired or never was.
 func (s *Store) TakePendingGrade(ctx context.Context, token string) (PendingGrade, error) {
-	raw, err := s.client.GetDel(ctx, s.pendingGradeKey(token)).Result()
-	if errors.Is(err, redis.Nil) {
-		return PendingGrade{}, fmt.Errorf("store: pending grade %q: %w", token, ErrNotFound)
-	}
+	j, err := readJSON[pendingJSON](ctx, s, s.client.GetDel(ctx, s.pendingGradeKey(token)), fmt.Sprintf("pending grade %q", token))
 	if err != nil {
-		return PendingGrade{}, s.fail(ctx, "take pending grade", err)
-	}
-	var j pendingJSON
-	if err := json.Unmarshal([]byte(raw), &j); err != nil {
-		return PendingGrade{}, fmt.Errorf("store: malformed pending grade: %w", err)
+		return PendingGrade{}, err
 	}
 	return PendingGrade{Participant: j.Participant, By: j.By, Grade: j.Grade.decode()}, nil
 }

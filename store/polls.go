@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/elmabot/elmabot/quiz"
 )
 
@@ -53,16 +51,9 @@ func (s *Store) Poll(ctx context.Context, pollID string) (PollRef, error) {
 	if ref, ok := s.polls.get(pollID); ok {
 		return ref, nil
 	}
-	raw, err := s.client.Get(ctx, s.pollKey(pollID)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return PollRef{}, fmt.Errorf("store: poll %q: %w", pollID, ErrNotFound)
-	}
+	j, err := readJSON[pollJSON](ctx, s, s.client.Get(ctx, s.pollKey(pollID)), fmt.Sprintf("poll %q", pollID))
 	if err != nil {
-		return PollRef{}, s.fail(ctx, "read poll", err)
-	}
-	var j pollJSON
-	if err := json.Unmarshal(raw, &j); err != nil {
-		return PollRef{}, fmt.Errorf("store: malformed poll %q: %w", pollID, err)
+		return PollRef{}, err
 	}
 	return PollRef(j), nil
 }
