@@ -27,7 +27,9 @@ func runConsole(ctx context.Context, g *globals, fs *flag.FlagSet, args []string
 		fmt.Fprintf(g.env.Stderr, "elmabot console: --files %q: not a directory\n", *files)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Errors only: a console started with --now inside the course would
+	// otherwise open with warnings about the sends "missed" before it.
+	log := slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	d, err := g.wire(ctx, log, true)
 	if err != nil {
 		return err
