@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/elmabot/elmabot/bot/console"
+	"github.com/elmabot/elmabot/locales"
+	"github.com/elmabot/elmabot/schedule"
 )
 
 // runConsole is the bot in a terminal: no token, and no Redis unless
@@ -68,9 +71,12 @@ func (g *globals) banner(d *deps) {
 // expect one.
 func nextSend(d *deps) string {
 	now := d.clock.Now()
+	// A send at a local hour (digest, nudge, summary) is due at the
+	// console's hour, which is the course's until /timezone says else.
 	for _, s := range plan(d.course) {
-		if s.At.After(now) {
-			return fmt.Sprintf("next reminder: %s at %s", s.ID, s.At.In(d.course.Location).Format("Mon 2 Jan 15:04"))
+		if at := s.DueIn(d.course.Location); at.After(now) && s.Kind == schedule.Reminder {
+			return fmt.Sprintf("next session reminder: %s, %s before %s (%s)", at.In(d.course.Location).Format("Mon 2 Jan 15:04"),
+				strings.TrimSuffix(strings.TrimSuffix(s.Offset.String(), "0s"), "0m"), s.Event.Title.In(locales.EN), s.Event.Start.In(d.course.Location).Format("Mon 2 Jan 15:04"))
 		}
 	}
 	return ""
