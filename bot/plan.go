@@ -28,22 +28,32 @@ func Plan(c *course.Course) []schedule.Send {
 type planIndex struct {
 	course *course.Course
 	sends  map[string]schedule.Send
+	local  []schedule.Send // the sends at a local hour: digests, nudges, the summary
 }
 
 // planned finds a send of the course being served by its id. The index
 // is rebuilt when the course changes (a reload).
 func (b *Bot) planned(id string) (schedule.Send, bool) {
+	s, ok := b.planIndex().sends[id]
+	return s, ok
+}
+
+// planIndex is the plan of the course being served, built once per
+// course.
+func (b *Bot) planIndex() *planIndex {
 	c := b.Course()
 	idx := b.plan.Load()
 	if idx == nil || idx.course != c {
 		idx = &planIndex{course: c, sends: map[string]schedule.Send{}}
 		for _, s := range Plan(c) {
 			idx.sends[s.ID] = s
+			if s.Local != 0 {
+				idx.local = append(idx.local, s)
+			}
 		}
 		b.plan.Store(idx)
 	}
-	s, ok := idx.sends[id]
-	return s, ok
+	return idx
 }
 
 // broadcastItem prefixes a broadcast's wave item: "bc:<id>".

@@ -94,6 +94,9 @@ func (r *request) cmdRegister(name string) error {
 // registered greets a new participant and offers the first choice, their
 // language; once they pick it (registrationLanguage), the electives.
 func (r *request) registered() error {
+	if err := r.b.joinOpenWaves(r.ctx, r.p, r.now); err != nil {
+		return err
+	}
 	langs := languageButtons()
 	for i := range langs {
 		langs[i].Data += langThenElectives

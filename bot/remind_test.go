@@ -479,3 +479,38 @@ func TestRegistrationAsksElectives(t *testing.T) {
 	// /language later does not ask again.
 	mustNotContain(t, h.say("bo", "/language es"), "¿Qué cursos electivos")
 }
+
+// TestNewcomerGetsTheNextMorningsDigest: the digest of 25 Oct goes into
+// the queue on the evening of the 24th (08:00 somewhere east is 20:00 in
+// Turin). Someone who registers at 21:00 Turin time, after that, still
+// gets it at 08:00 in their zone, once, though the wave is never queued
+// again.
+func TestNewcomerGetsTheNextMorningsDigest(t *testing.T) {
+	f := newFleet(t, "2022-10-24T19:00")
+	f.join(6101, locales.EN, "Europe/Rome", nil, true) // so the wave has someone
+	rec := newRecorder(f.clock)
+	b := f.listening(rec)
+	ctx := context.Background()
+	f.live(b, fakeclock.Turin(t, "2022-10-24T21:00")) // the wave of 25 Oct is queued
+
+	const late = 6102
+	reg := bot.Update{Platform: bot.Telegram, UserID: chatID(late), ChatID: chatID(late), Name: "Late Comer", Text: "/register Late Comer"}
+	if err := b.Handle(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	// Delivered as the bot would, without queuing the wave again.
+	for _, at := range []string{"2022-10-25T07:59", "2022-10-25T08:00"} {
+		f.clock.Advance(fakeclock.Turin(t, at).Sub(f.clock.Now()))
+		if err := b.DrainDeliveries(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := localTimes(t, about(rec.of(chatID(late)), "Until tomorrow morning"), "Europe/Rome")
+		want := []string{"Tue 08:00 Until tomorrow morning, 2 sessions for you:"}
+		if at == "2022-10-25T07:59" {
+			want = nil
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("at %s the newcomer had %q, want %q", at, got, want)
+		}
+	}
+}

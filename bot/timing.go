@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -80,4 +81,24 @@ func (b *Bot) offsetsOf(p *store.Participant) []time.Duration {
 // wantsOffset: the participant's chosen offsets, else the course's.
 func (b *Bot) wantsOffset(p *store.Participant, off time.Duration) bool {
 	return slices.Contains(b.offsetsOf(p), off)
+}
+
+// joinOpenWaves queues for a newcomer the sends at a local hour (the
+// digest, the nudge, the summary) whose wave went into the queue before
+// they came, at the earliest hour on Earth, but whose hour has not come
+// for them: someone who registers in the evening still gets the next
+// morning's digest. Queuing is once per recipient, so a wave queued
+// after this changes nothing for them.
+func (b *Bot) joinOpenWaves(ctx context.Context, p *store.Participant, now time.Time) error {
+	own := b.zoneOf(p)
+	for _, s := range b.planIndex().local {
+		if s.At.After(now) || !now.Before(s.DueIn(own)) || !now.Before(s.ExpiresIn(own)) {
+			continue
+		}
+		if _, err := b.cfg.Store.Enqueue(ctx, s.ID, []string{string(p.ID)}, now, s.Expires, nil); err != nil {
+			return err
+		}
+	}
+	b.poke()
+	return nil
 }
