@@ -306,6 +306,35 @@ func TestServerMessagesArePointedToDMs(t *testing.T) {
 	allValid(t, srv)
 }
 
+// A 429 from a proxy in front of Discord, an HTML page with the wait in
+// its Retry-After header, is waited out like Discord's own: a rate
+// limit, not a failure, so three in a row do not use up the one retry a
+// failure gets.
+func TestProxyRateLimitIsWaitedOutThenDelivered(t *testing.T) {
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	fakeclock.Run(t, clock, 100*time.Millisecond)
+	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.MaxRetries = 1 })
+	dm := srv.DMChannel(ana)
+	for range 3 {
+		srv.FailNextFromProxy(createMessage, 3)
+	}
+
+	if _, err := a.Send(context.Background(), bot.Reply{ChatID: dm, Text: "Week 3 opens today"}); err != nil {
+		t.Fatalf("Send = %v, want the message delivered after the wait", err)
+	}
+	calls := srv.Await(createMessage, 4)
+	if calls[2].Status != 429 || calls[3].Status != 200 {
+		t.Fatalf("statuses %d, %d; want the third 429, then 200", calls[2].Status, calls[3].Status)
+	}
+	if gap := calls[1].At.Sub(calls[0].At); gap < 3*time.Second {
+		t.Errorf("retried after %v, the proxy asked for 3s", gap)
+	}
+	if msgs := srv.Messages(dm); len(msgs) != 1 {
+		t.Errorf("%d messages, want 1", len(msgs))
+	}
+}
+
 func TestRateLimitIsWaitedOutThenDelivered(t *testing.T) {
 	clock := start()
 	srv := discordtest.NewServer(t, clock)

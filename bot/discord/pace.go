@@ -162,8 +162,15 @@ func refusal(resp *http.Response) (time.Duration, bool) {
 		Global     bool    `json:"global"`
 	}
 	if json.Unmarshal(raw, &body) != nil {
-		// Not Discord's JSON (a proxy's page): the header still says.
+		// Not Discord's JSON (a proxy's page): the header still says,
+		// and the body is rewritten as Discord's, so that discordgo
+		// reports a rate limit to wait out, not a failure.
 		body.RetryAfter, _ = strconv.ParseFloat(resp.Header.Get("Retry-After"), 64)
+		body.RetryAfter = max(body.RetryAfter, 1)
+		rewritten, _ := json.Marshal(map[string]any{"message": "rate limited (rewritten from a non-JSON answer)", "retry_after": body.RetryAfter, "global": false})
+		resp.Body = io.NopCloser(bytes.NewReader(rewritten))
+		resp.ContentLength = int64(len(rewritten))
+		resp.Header.Set("Content-Type", "application/json")
 	}
 	global := body.Global || strings.EqualFold(resp.Header.Get("X-RateLimit-Global"), "true")
 	return secondsOf(body.RetryAfter), global

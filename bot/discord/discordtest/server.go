@@ -97,6 +97,7 @@ type Server struct {
 type failure struct {
 	status     int
 	retryAfter float64
+	proxy      bool // answered by a proxy in front of Discord: a page, not JSON
 }
 
 // person is a Discord user of the test.
@@ -289,7 +290,16 @@ func (s *Server) broadcast() {
 func (s *Server) FailNext(pattern string, status int, retryAfter float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext[pattern] = append(s.failNext[pattern], failure{status, retryAfter})
+	s.failNext[pattern] = append(s.failNext[pattern], failure{status: status, retryAfter: retryAfter})
+}
+
+// FailNextFromProxy makes the next call matching pattern a 429 from a
+// proxy in front of Discord (Cloudflare's, say): an HTML page, the wait
+// only in the Retry-After header, in whole seconds.
+func (s *Server) FailNextFromProxy(pattern string, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext[pattern] = append(s.failNext[pattern], failure{status: http.StatusTooManyRequests, retryAfter: float64(retryAfter), proxy: true})
 }
 
 // Block plays a person who closed their DMs to the bot: messages to
@@ -314,6 +324,11 @@ func (s *Server) takeFailure(req Request) (failure, bool) {
 
 func writeFailure(w http.ResponseWriter, f failure) {
 	switch {
+	case f.proxy:
+		w.Header().Set("Retry-After", strconv.Itoa(int(f.retryAfter)))
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.status)
+		_, _ = w.Write([]byte("<html><body><h1>429 Too Many Requests</h1></body></html>"))
 	case f.status == http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.retryAfter))))
 		w.Header().Set("X-RateLimit-Scope", "user")
