@@ -195,13 +195,26 @@ type globalLimit struct {
 	freed    chan struct{} // closed and replaced when a call is answered
 	blocked  time.Time     // a global 429 holds every call until then
 	next     time.Time     // with spread, the earliest next start
+	replies  int           // calls waiting that are not bulk: they go first
 }
 
 // acquire waits for room for one call; done must be called once the
-// call is answered or failed.
-func (g *globalLimit) acquire(ctx context.Context) (done func(), err error) {
+// call is answered or failed. A bulk call (a wave's) gives way while a
+// reply to someone waits, so a wave of thousands does not hold up the
+// bot's answers.
+func (g *globalLimit) acquire(ctx context.Context, bulk bool) (done func(), err error) {
+	if !bulk {
+		g.mu.Lock()
+		g.replies++
+		g.mu.Unlock()
+		defer func() {
+			g.mu.Lock()
+			g.replies--
+			g.mu.Unlock()
+		}()
+	}
 	for {
-		wait, freed, ok := g.take()
+		wait, freed, ok := g.take(bulk)
 		if ok {
 			return g.release, nil
 		}
@@ -222,12 +235,15 @@ func (g *globalLimit) acquire(ctx context.Context) (done func(), err error) {
 
 // take claims a slot, or says how long until one frees, or hands the
 // channel an answer will close when all are under way.
-func (g *globalLimit) take() (time.Duration, <-chan struct{}, bool) {
+func (g *globalLimit) take(bulk bool) (time.Duration, <-chan struct{}, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.clock.Now()
 	if now.Before(g.blocked) {
 		return g.blocked.Sub(now), nil, false
+	}
+	if bulk && g.replies > 0 {
+		return time.Second / time.Duration(g.rate), nil, false
 	}
 	old := 0
 	for old < len(g.answered) && !g.answered[old].After(now.Add(-globalSpan)) {
@@ -291,7 +307,7 @@ func (t pacing) RoundTrip(req *http.Request) (*http.Response, error) {
 	done := func() {}
 	if g := t.pacer.global; g != nil && !isCallback(req.URL.Path) {
 		var err error
-		if done, err = g.acquire(ctx); err != nil {
+		if done, err = g.acquire(ctx, bot.Bulk(ctx)); err != nil {
 			return nil, err
 		}
 	}
