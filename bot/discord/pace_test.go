@@ -13,6 +13,7 @@ import (
 	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
+	"github.com/elmabot/elmabot/bot/internal/limitcount"
 )
 
 const callback = "POST /interactions/{interaction_id}/{interaction_token}/callback"
@@ -346,35 +347,6 @@ func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
 	}
 }
 
-// limits records what the adapter reports about Discord's limits.
-type limits struct {
-	mu      sync.Mutex
-	refused int
-	waited  time.Duration
-}
-
-func (l *limits) RateLimited(platform string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if platform == "discord" {
-		l.refused++
-	}
-}
-
-func (l *limits) RateWait(platform string, d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if platform == "discord" {
-		l.waited += d
-	}
-}
-
-func (l *limits) get() (int, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.refused, l.waited
-}
-
 // TestRefusalsAndWaitsAreCounted: each 429 is counted, and so is the
 // time calls were held back, by the waits the 429s asked for and by a
 // route's bucket.
@@ -383,7 +355,7 @@ func TestRefusalsAndWaitsAreCounted(t *testing.T) {
 	srv := discordtest.NewServer(t, clock)
 	srv.EnforceRateLimits(discordtest.DiscordLimits())
 	fakeclock.Run(t, clock, 100*time.Millisecond)
-	m := &limits{}
+	m := &limitcount.Counter{Platform: "discord"}
 	a := newAdapter(t, srv, clock, func(c *discord.Config) { c.Metrics = m })
 	dm := srv.DMChannel(ana)
 	srv.FailNext(createMessage, 429, 1.5)
@@ -391,7 +363,7 @@ func TestRefusalsAndWaitsAreCounted(t *testing.T) {
 	if _, err := a.Send(context.Background(), bot.Reply{ChatID: dm, Text: "Week 3 opens today"}); err != nil {
 		t.Fatal(err)
 	}
-	refused, waited := m.get()
+	refused, waited := m.Get()
 	if refused != 2 || waited < 3*time.Second {
 		t.Fatalf("counted %d refusals and %v waited, want 2 and at least the 3 s asked", refused, waited)
 	}
@@ -401,7 +373,7 @@ func TestRefusalsAndWaitsAreCounted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, more := m.get(); more-waited < time.Second {
+	if _, more := m.Get(); more-waited < time.Second {
 		t.Errorf("six messages to one channel added %v of waiting, want the bucket's window", more-waited)
 	}
 	if st := srv.RateStats(); st.Limited != 0 {

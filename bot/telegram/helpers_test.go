@@ -162,32 +162,3 @@ func awaitConfirmed(t testing.TB, srv *telegramtest.Server, id int) {
 		srv.Await("getUpdates", srv.Count("getUpdates")+1)
 	}
 }
-
-// limits records what an adapter reports about Telegram's limits.
-type limits struct {
-	mu      sync.Mutex
-	refused int
-	waited  time.Duration
-}
-
-func (l *limits) RateLimited(platform string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if platform == "telegram" {
-		l.refused++
-	}
-}
-
-func (l *limits) RateWait(platform string, d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if platform == "telegram" {
-		l.waited += d
-	}
-}
-
-func (l *limits) get() (int, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.refused, l.waited
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/elmabot/elmabot/bot"
 	"github.com/elmabot/elmabot/bot/internal/fakeclock"
+	"github.com/elmabot/elmabot/bot/internal/limitcount"
 	"github.com/elmabot/elmabot/bot/telegram"
 )
 
@@ -231,21 +232,21 @@ func TestOutboxWithoutLimits(t *testing.T) {
 func TestOutboxCountsRefusalsAndWaits(t *testing.T) {
 	clock := start()
 	fakeclock.Run(t, clock, 100*time.Millisecond)
-	m := &limits{}
+	m := &limitcount.Counter{Platform: "telegram"}
 	o := telegram.NewOutbox(telegram.OutboxConfig{Clock: clock, GlobalRate: 30, PerChat: time.Second, MaxRetries: 3, Metrics: m})
 	rec := newCalls(clock)
 	tooMany := &tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 5", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 5}}
 	if err := o.Do(context.Background(), "7", rec.call("7", tooMany)); err != nil {
 		t.Fatal(err)
 	}
-	refused, waited := m.get()
+	refused, waited := m.Get()
 	if refused != 1 || waited < 5*time.Second {
 		t.Fatalf("counted %d refusals and %v waited, want 1 and at least the 5s asked", refused, waited)
 	}
 	if err := o.Do(context.Background(), "7", rec.call("7")); err != nil {
 		t.Fatal(err)
 	}
-	if _, more := m.get(); more-waited < time.Second/2 {
+	if _, more := m.Get(); more-waited < time.Second/2 {
 		t.Errorf("a second message to the chat added %v of waiting, want most of the 1s gap", more-waited)
 	}
 }
