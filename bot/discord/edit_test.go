@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/elmabot/elmabot/bot"
+	"github.com/elmabot/elmabot/bot/discord"
 	"github.com/elmabot/elmabot/bot/discord/discordtest"
 )
 
@@ -12,16 +13,7 @@ import (
 // takes that message's buttons away, as the core does with a broadcast
 // preview once it is sent or cancelled.
 func TestPressCarriesItsMessageAndButtonsCanBeRemoved(t *testing.T) {
-	clock := start()
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
-	e := newEcho(a, clock, srv)
-	startRun(t, a, e)
-
-	srv.PushDM(ana, "hello")
-	dm := srv.DMChannel(ana)
-	msg := srv.AwaitMessages(dm, 1)[0]
-	e.awaitReturned(t, 1)
+	srv, a, e, dm, msg := echoedHello(t)
 	srv.PushButton(ana, dm, "yes", "en-US")
 	e.awaitReturned(t, 2)
 	got := e.calls()
@@ -43,16 +35,7 @@ func TestPressCarriesItsMessageAndButtonsCanBeRemoved(t *testing.T) {
 // EditMessage rewrites a sent message's text and buttons in place, as
 // the core does with the electives list when one is pressed.
 func TestEditMessageRewritesTextAndButtons(t *testing.T) {
-	clock := start()
-	srv := discordtest.NewServer(t, clock)
-	a := newAdapter(t, srv, clock)
-	e := newEcho(a, clock, srv)
-	startRun(t, a, e)
-
-	srv.PushDM(ana, "hello")
-	dm := srv.DMChannel(ana)
-	msg := srv.AwaitMessages(dm, 1)[0]
-	e.awaitReturned(t, 1)
+	srv, a, _, dm, msg := echoedHello(t)
 
 	var _ bot.MessageEditor = a
 	rep := bot.Reply{Text: "You follow 1 elective.", Buttons: [][]bot.Button{{{Label: "✓ Skills", Data: "el:skills"}, {Label: "○ Gender", Data: "el:gender"}}}}
@@ -73,4 +56,21 @@ func TestEditMessageRewritesTextAndButtons(t *testing.T) {
 	if got := srv.Messages(dm)[0]; got.Content != "No buttons now." || len(got.Rows) != 0 {
 		t.Errorf("edited message %+v, want the text alone", got)
 	}
+}
+
+// echoedHello runs the adapter with the echo handler behind it, and has
+// ana say hello in her DM: it returns the echo's answer there.
+func echoedHello(t *testing.T) (*discordtest.Server, *discord.Adapter, *echo, string, discordtest.Message) {
+	t.Helper()
+	clock := start()
+	srv := discordtest.NewServer(t, clock)
+	a := newAdapter(t, srv, clock)
+	e := newEcho(a, clock, srv)
+	startRun(t, a, e)
+
+	srv.PushDM(ana, "hello")
+	dm := srv.DMChannel(ana)
+	msg := srv.AwaitMessages(dm, 1)[0]
+	e.awaitReturned(t, 1)
+	return srv, a, e, dm, msg
 }
