@@ -91,7 +91,7 @@ func (r *request) refuseEvaluationShut(ev *course.Evaluation) (bool, error) {
 	case !r.now.Before(ev.Closes):
 		return true, r.say(r.pr.T("evaluation_closed", "Day", r.pr.Date(ev.Closes.In(r.zone()))))
 	case r.now.Before(ev.Opens):
-		return true, r.say(r.pr.T("evaluation_not_open", "When", courseTime(r.pr, ev.Opens, r.course().Location, r.zone())))
+		return true, r.say(r.pr.T("evaluation_not_open", "When", r.face().instant(ev.Opens)))
 	}
 	return false, nil
 }

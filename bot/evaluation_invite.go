@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/elmabot/elmabot/course"
-	"github.com/elmabot/elmabot/locales"
 	"github.com/elmabot/elmabot/schedule"
 	"github.com/elmabot/elmabot/store"
 )
@@ -41,7 +40,8 @@ func withEvaluation(plan []schedule.Send, ev *course.Evaluation) []schedule.Send
 
 // evaluationInvite writes the invitation for p: participants only, and
 // not those who have answered every question already.
-func (b *Bot) evaluationInvite(ctx context.Context, p *store.Participant, pr *locales.Printer, own *time.Location) (string, error) {
+func (b *Bot) evaluationInvite(ctx context.Context, p *store.Participant, f face) (string, error) {
+	pr := f.pr
 	ev := b.Course().Evaluation
 	if ev == nil || p.Coordinator {
 		return "", nil
@@ -53,6 +53,6 @@ func (b *Bot) evaluationInvite(ctx context.Context, p *store.Participant, pr *lo
 	if _, ok := nextEvalQuestion(ev, answered); !ok {
 		return "", nil
 	}
-	when := courseTime(pr, ev.Closes, b.Course().Location, own)
+	when := f.instant(ev.Closes)
 	return pr.N("evaluation_invite", len(ev.Questions), "Title", ev.Title.In(pr.Lang), "When", when), nil
 }

@@ -38,7 +38,7 @@ func (r *request) cmdExtend(args string) error {
 		}
 	}
 	if !until.After(t) || !until.After(r.now) {
-		return r.say(r.pr.T("extend_not_later", "When", courseTime(r.pr, t, r.course().Location, r.zone())))
+		return r.say(r.pr.T("extend_not_later", "When", r.face().instant(t)))
 	}
 	if err := r.grantExtension(p, what, until); err != nil {
 		return err
@@ -148,7 +148,7 @@ func (b *Bot) enqueueFor(ctx context.Context, s schedule.Send, p *store.Particip
 
 // extendDone confirms an extension to the coordinator.
 func (r *request) extendDone(p *store.Participant, what quiz.ID, until time.Time) string {
-	when := courseTime(r.pr, until, r.course().Location, r.zone())
+	when := r.face().instant(until)
 	title := r.deadlineTitle(r.pr, what)
 	if p == nil {
 		return r.pr.T("extend_done_all", "Title", title, "When", when)
@@ -222,7 +222,8 @@ func (b *Bot) extensionWave(item string) (schedule.Send, bool) {
 // extensionText is the news of an extension for p, or "" when it does
 // not concern them: their deadline is not (or no longer) the one sent,
 // or, sent to everyone, they have nothing left to hand in.
-func (b *Bot) extensionText(ctx context.Context, p *store.Participant, pr *locales.Printer, s schedule.Send, own *time.Location) (string, error) {
+func (b *Bot) extensionText(ctx context.Context, p *store.Participant, f face, s schedule.Send) (string, error) {
+	pr := f.pr
 	kind, what, until, _ := extensionOf(s.ID)
 	t, err := b.termsFor(ctx, b.Course(), p.ID)
 	if err != nil {
@@ -238,7 +239,7 @@ func (b *Bot) extensionText(ctx context.Context, p *store.Participant, pr *local
 			return "", err
 		}
 	}
-	when := courseTime(pr, until, b.Course().Location, own)
+	when := f.instant(until)
 	return pr.T(key, "Title", b.deadlineTitle(pr, what), "When", when), nil
 }
 

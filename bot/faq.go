@@ -127,9 +127,9 @@ func (r *request) essayDueText() (string, error) {
 	case d.IsZero():
 		return "", nil
 	case !r.now.Before(d):
-		return r.pr.T("faq_essay_was_due", "When", courseTime(r.pr, d, r.course().Location, r.zone())), nil
+		return r.pr.T("faq_essay_was_due", "When", r.face().instant(d)), nil
 	}
-	return r.pr.T("faq_essay_due", "When", courseTime(r.pr, d, r.course().Location, r.zone()),
+	return r.pr.T("faq_essay_due", "When", r.face().instant(d),
 		"Left", timeLeft(r.pr, d.Sub(r.now))), nil
 }
 

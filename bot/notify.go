@@ -307,12 +307,12 @@ func (b *Bot) compose(ctx context.Context, p *store.Participant, s schedule.Send
 		}
 		return b.nudgeText(ctx, p, f, s, now)
 	case extensionNews:
-		return b.extensionText(ctx, p, pr, s, own)
+		return b.extensionText(ctx, p, f, s)
 	case schedule.Broadcast:
 		// Announcements reach everyone, reminders on or off.
 		return pr.T("broadcast_header") + "\n" + s.Text.In(pr.Lang), nil
 	case schedule.EvaluationOpens:
-		return b.evaluationInvite(ctx, p, pr, own)
+		return b.evaluationInvite(ctx, p, f)
 	case schedule.CourseSummary:
 		r := &request{b: b, c: b.Course(), ctx: ctx, now: now, p: p, pr: pr}
 		prog, err := r.progress()

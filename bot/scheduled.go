@@ -64,7 +64,7 @@ func parseInstant(date, clock string, loc *time.Location) (time.Time, bool) {
 // courseWhen names an instant for the coordinator: Turin time, and theirs
 // when it differs.
 func (r *request) courseWhen(t time.Time) string {
-	return courseTime(r.pr, t, r.course().Location, r.zone())
+	return r.face().instant(t)
 }
 
 // zoneName says which clock the times a coordinator types are read on.

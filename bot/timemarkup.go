@@ -97,9 +97,3 @@ func (f face) reminder(start, now time.Time) string {
 	}
 	return f.pr.T("notify_reminder", "Left", timeLeft(f.pr, start.Sub(now)))
 }
-
-// courseTime is instant for a reader the bot converts times for: where
-// the platform is not known (or has no markup) when the text is made.
-func courseTime(pr *locales.Printer, t time.Time, course, own *time.Location) string {
-	return face{pr: pr, course: course, own: own}.instant(t)
-}
