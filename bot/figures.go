@@ -41,9 +41,11 @@ type figures struct {
 	openQuestions                                           int
 	// deep is set by a pass over every participant (the report).
 	deep *deepFigures
-	// survey are the final questionnaire's rating results; see
+	// evaluation is the final questionnaire's counts (nil when the
+	// course has none), and survey its rating results; see
 	// surveyRatings.
-	survey []analytics.Rating
+	evaluation *EvaluationReport
+	survey     []analytics.Rating
 }
 
 // quizFigure is one quiz's completions. Eligible (report only) is how
@@ -111,14 +113,16 @@ func (t tally) figures(ctx context.Context, deep bool) (figures, error) {
 	if err != nil {
 		return f, err
 	}
-	f.survey, err = t.surveyRatings(ctx)
-	return f, err
+	if f.evaluation, err = t.evaluation(ctx); err != nil {
+		return f, err
+	}
+	f.survey = surveyRatings(f.evaluation, t.lang)
+	return f, nil
 }
 
-// surveyRatings are the final evaluation's rating results, one per
-// rating question in the course's order, read from its counters (one
-// round trip); none when the course has no evaluation or nobody rated.
-func (t tally) surveyRatings(ctx context.Context) ([]analytics.Rating, error) {
+// evaluation reads the final evaluation's counters (one round trip);
+// nil when the course has no evaluation.
+func (t tally) evaluation(ctx context.Context) (*EvaluationReport, error) {
 	if t.c.Evaluation == nil {
 		return nil, nil
 	}
@@ -127,15 +131,25 @@ func (t tally) surveyRatings(ctx context.Context) ([]analytics.Rating, error) {
 		return nil, err
 	}
 	rep := NewEvaluationReport(t.c.Evaluation, store.EvaluationResults{EvaluationCounts: counts})
+	return &rep, nil
+}
+
+// surveyRatings are the evaluation's rating results, one per rating
+// question in the course's order, texts in lang; none when there is no
+// evaluation or nobody rated.
+func surveyRatings(rep *EvaluationReport, lang locales.Lang) []analytics.Rating {
+	if rep == nil {
+		return nil
+	}
 	var out []analytics.Rating
 	for i := range rep.Questions {
 		q := &rep.Questions[i]
 		if q.Kind != course.RatingQuestion || q.Votes() == 0 {
 			continue
 		}
-		out = append(out, analytics.Rating{Question: q.Text.In(t.lang), Counts: q.Ratings})
+		out = append(out, analytics.Rating{Question: q.Text.In(lang), Counts: q.Ratings})
 	}
-	return out, nil
+	return out
 }
 
 // countTiers applies the certificate rules to the points histogram.

@@ -31,10 +31,7 @@ func (r *request) cmdStats(string) error {
 		r.b.log.Error("drawing the /stats charts", "err", err)
 		files = nil
 	}
-	ev, err := r.evaluationStatsLine()
-	if err != nil {
-		return err
-	}
+	ev := evaluationStatsLine(r.pr, f.evaluation)
 	_, err = r.send(Reply{Text: strings.TrimSpace(v.text() + "\n" + ev), Files: files})
 	return err
 }
